@@ -1,0 +1,38 @@
+// Package resize orients and downscales decoded images for upload, working
+// directly on the decoder's native pixel layout.
+//
+// The naive pipeline (decode, convert to *image.NRGBA, copy-rotate, resample)
+// spends most of its time and memory moving 4-byte pixels. This package
+// instead resamples the planes of *image.YCbCr (JPEG, lossy WebP, HEIC) and
+// *image.Gray images where they are: each plane at its own resolution, with
+// the EXIF orientation fused into the sampling (the source is read rotated
+// and the output is written once), rows spread over GOMAXPROCS goroutines and
+// scratch buffers reused through a sync.Pool. *image.YCbCr input of any
+// subsampling becomes *image.YCbCr 4:2:0 output, the layout the JPEG encoder
+// is fastest on; *image.Gray stays *image.Gray. Every other layout (NRGBA,
+// RGBA, NYCbCrA, Paletted, CMYK, 16-bit, ...) is resampled through
+// github.com/disintegration/imaging and returned as *image.NRGBA with its
+// alpha kept.
+//
+// The filter is a separable Lanczos (a = 3) whose support is stretched by the
+// scale factor when downscaling, with fixed-point weights precomputed per
+// output row and column and 6 extra bits of precision carried between the two
+// passes. Its output is within rounding of an exact float64 Lanczos3 (≈ 74 dB
+// PSNR, where imaging's 8-bit intermediate reaches ≈ 57 dB) and agrees with
+// imaging's Lanczos to above 45 dB. Orientation without scaling is a plain
+// byte permutation.
+//
+// Cost, measured on a shared 2-core machine (BenchmarkFit): a 12 MP 4:2:0
+// photo to 1920×1440 takes ≈ 80 ms of CPU for orientation 1 and ≈ 90 ms for
+// 6, about 5× less than imaging's rotate + Lanczos Fit, and allocates only
+// the 4 MB output (imaging: 80 MiB).
+//
+// Orientation values follow EXIF (and imaging / ImageMagick -auto-orient):
+//
+//	1 identity            5 transpose
+//	2 flip horizontal     6 rotate 90° clockwise
+//	3 rotate 180°         7 transverse
+//	4 flip vertical       8 rotate 90° counter-clockwise
+//
+// Values 5..8 swap the axes: an image stored w×h is displayed h×w.
+package resize
