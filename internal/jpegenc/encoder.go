@@ -1,0 +1,166 @@
+package jpegenc
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"runtime"
+	"sync"
+)
+
+// DefaultQuality is the quality used when Options.Quality is 0.
+const DefaultQuality = 90
+
+// maxDim is the largest width or height a baseline JPEG can record.
+const maxDim = 65535
+
+var (
+	// ErrUnsupported is returned for an image type other than *image.YCbCr
+	// and *image.Gray, or a YCbCr subsampling ratio JPEG cannot express;
+	// the caller converts such images first.
+	ErrUnsupported = errors.New("jpegenc: unsupported image")
+	// ErrInvalid is returned for an empty or too large image, planes too
+	// short for the image's Rect and strides, or invalid Options.
+	ErrInvalid = errors.New("jpegenc: invalid input")
+)
+
+// Options are the encoding parameters. A nil *Options and the zero value
+// both mean quality 90, the standard Huffman tables, GOMAXPROCS workers and
+// no extra segments.
+type Options struct {
+	// Quality is 1..100 with image/jpeg's (and libjpeg's) scaling of the
+	// ITU T.81 Annex K tables; 0 means DefaultQuality (90). Other values
+	// are ErrInvalid.
+	Quality int
+	// OptimizeHuffman computes Huffman tables for the image (T.81 Annex
+	// K.2): a first pass quantises every block into a token list (4 bytes
+	// per coded symbol: 4-7 MB for 1920×1440 at q90), a second writes it
+	// with the optimal tables. Measured on 1920×1440 4:2:0 at q90 the
+	// output is 1.3 % smaller on a downscaled 12 MP photo and 8 % on
+	// generated photo-like content, for 15-30 % more encode time. The
+	// decoded pixels are identical either way. Off by default: the encode
+	// stage's budget is 24 MB and speed matters more than 1-8 %.
+	OptimizeHuffman bool
+	// Workers is the number of goroutines; 0 means GOMAXPROCS and 1 means
+	// a single-threaded encode. With more than one worker and an image of
+	// at least 64 Ki pixels, stripes of MCU rows are encoded concurrently
+	// and joined with restart markers (DRI + RST0..7). The stripe layout
+	// depends only on the image size, so the output is the same for every
+	// Workers ≥ 2. Negative values are ErrInvalid.
+	Workers int
+	// APP are extra application segments written after the JFIF APP0
+	// segment, e.g. an ICC profile in APP2. None by default.
+	APP []Segment
+}
+
+// Segment is an application segment (APPn) to write into the header.
+type Segment struct {
+	// Marker is the marker's second byte, 0xE0 (APP0) to 0xEF (APP15),
+	// e.g. 0xE2 for an ICC profile.
+	Marker byte
+	// Data is the payload after the length field, at most 65533 bytes.
+	Data []byte
+}
+
+// state is the per-call scratch of Append, reused through statePool.
+type state struct {
+	f     frame
+	quant [2]quantizer
+	b     blockScratch
+	specs [nHuff]huffSpec
+	luts  [nHuff]huffLUT
+}
+
+var statePool = sync.Pool{New: func() any { return new(state) }}
+
+// release drops the references to the caller's image and returns st to
+// the pool.
+func (st *state) release() {
+	st.f = frame{}
+	statePool.Put(st)
+}
+
+// settings are validated Options.
+type settings struct {
+	quality  int
+	optimize bool
+	workers  int
+	app      []Segment
+}
+
+func (o *Options) settings() (settings, error) {
+	s := settings{quality: DefaultQuality, workers: runtime.GOMAXPROCS(0)}
+	if o == nil {
+		return s, nil
+	}
+	switch {
+	case o.Quality < 0 || o.Quality > 100:
+		return s, fmt.Errorf("%w: quality %d outside 1..100", ErrInvalid, o.Quality)
+	case o.Workers < 0:
+		return s, fmt.Errorf("%w: %d workers", ErrInvalid, o.Workers)
+	}
+	if o.Quality != 0 {
+		s.quality = o.Quality
+	}
+	if o.Workers != 0 {
+		s.workers = o.Workers
+	}
+	for i, seg := range o.APP {
+		if seg.Marker < 0xe0 || seg.Marker > 0xef {
+			return s, fmt.Errorf("%w: APP segment %d has marker 0x%02X, want 0xE0..0xEF", ErrInvalid, i, seg.Marker)
+		}
+		if len(seg.Data) > 65533 {
+			return s, fmt.Errorf("%w: APP segment %d is %d bytes, limit 65533", ErrInvalid, i, len(seg.Data))
+		}
+	}
+	s.optimize = o.OptimizeHuffman
+	s.app = o.APP
+	return s, nil
+}
+
+// Append appends a baseline JFIF JPEG of img to dst and returns the
+// extended slice; on error it returns dst unchanged.
+//
+// img must be an *image.YCbCr, written with its own sampling factors (4:4:4,
+// 4:4:0, 4:2:2, 4:2:0, 4:1:1 or 4:1:0; nothing is re-subsampled), or an
+// *image.Gray, written as a one-component JPEG. Other types are
+// ErrUnsupported. Planes too short for the Rect and strides, an empty Rect,
+// or a side over 65535 are ErrInvalid. Append does not modify img.
+//
+// Cost: one pass over the pixels, about 3-4× faster than image/jpeg on one
+// core; with Workers > 1 it scales with cores. Append allocates nothing in
+// the steady state beyond growing dst (and, with several workers or
+// OptimizeHuffman, pooled per-stripe buffers). It is safe for concurrent use.
+func Append(dst []byte, img image.Image, o *Options) ([]byte, error) {
+	s, err := o.settings()
+	if err != nil {
+		return dst, err
+	}
+	st := statePool.Get().(*state)
+	defer st.release()
+	f := &st.f
+	if err := f.init(img); err != nil {
+		return dst, err
+	}
+	q := scaledQuant(s.quality)
+	st.quant[0].init(&q[0])
+	st.quant[1].init(&q[1])
+	f.quant[0], f.quant[1] = &st.quant[0], &st.quant[1]
+
+	plan := f.plan(s.workers)
+	if s.optimize {
+		toks := f.tokenize(plan)
+		defer toks.release()
+		for i := range f.nTables() {
+			st.specs[i].build(&toks.total[i])
+			st.luts[i] = st.specs[i].lut()
+		}
+		dst = f.writeHeader(dst, &s, &q, &st.specs, plan)
+		dst = f.emitTokens(dst, toks, &st.luts, plan)
+	} else {
+		dst = f.writeHeader(dst, &s, &q, &stdHuffSpec, plan)
+		dst = f.encode(dst, &stdLUT, &st.b, plan)
+	}
+	dst = append(dst, 0xff, 0xd9) // EOI
+	return dst, nil
+}
