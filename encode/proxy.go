@@ -1,0 +1,328 @@
+package encode
+
+import (
+	"image"
+	"math"
+)
+
+// The proxy: when a full pass misses the budget, the search predicts other
+// qualities from a small sample of the image (tiles spread over it, packed
+// into one image of the same layout) instead of from the calibrated curve
+// alone. The sample's size curve has the image's own slope, so one full
+// pass calibrates the ratio full/proxy and the next full pass usually lands
+// within a step of the optimum. A proxy encode costs 1/proxyFraction of a
+// full pass.
+const (
+	// proxyMinPixels: smaller images are searched with full passes only;
+	// they are cheap, and a 1/16 sample of them would be too coarse.
+	proxyMinPixels = 1 << 19
+	// proxyFraction is image pixels per proxy pixel.
+	proxyFraction = 16
+	// proxyTile is the side of a sampled tile: a multiple of every MCU size
+	// (16 px for 4:2:0, 32 px wide for 4:1:1), so tile edges are block
+	// edges in both images.
+	proxyTile = 32
+)
+
+// buildProxy returns a sample of m (an *image.YCbCr or *image.Gray from
+// planar) of about 1/proxyFraction of its pixels, or nil when m is too
+// small or of another type. Tiles are picked on a 2-D low-discrepancy
+// (golden-ratio) sequence so rows and columns are all represented.
+func buildProxy(m image.Image) image.Image {
+	b := m.Bounds()
+	if b.Dx()*b.Dy() < proxyMinPixels {
+		return nil
+	}
+	nx, ny := b.Dx()/proxyTile, b.Dy()/proxyTile
+	k := nx * ny / proxyFraction
+	if k < 1 {
+		return nil
+	}
+	cols := int(math.Ceil(math.Sqrt(float64(k))))
+	rows := (k + cols - 1) / cols
+	// Tile origins in m, in raster order of the proxy; the proxy's last
+	// row is padded by repeating the first tiles.
+	const phi = 0.6180339887498949
+	origin := func(j int) image.Point {
+		j %= k
+		tx := int(math.Mod(float64(j)*phi+0.5, 1) * float64(nx))
+		ty := int((float64(j) + 0.5) / float64(k) * float64(ny))
+		return image.Pt(b.Min.X+tx*proxyTile, b.Min.Y+ty*proxyTile)
+	}
+	r := image.Rect(0, 0, cols*proxyTile, rows*proxyTile)
+	switch src := m.(type) {
+	case *image.Gray:
+		dst := image.NewGray(r)
+		for j := 0; j < cols*rows; j++ {
+			o := origin(j)
+			dx, dy := j%cols*proxyTile, j/cols*proxyTile
+			for y := 0; y < proxyTile; y++ {
+				copy(dst.Pix[dst.PixOffset(dx, dy+y):][:proxyTile], src.Pix[src.PixOffset(o.X, o.Y+y):])
+			}
+		}
+		return dst
+	case *image.YCbCr:
+		hs, vs := chromaShift(src.SubsampleRatio)
+		if hs < 0 || src.Rect.Min.X%proxyTile != 0 || src.Rect.Min.Y%proxyTile != 0 {
+			// Unknown ratio, or tiles that would not start on chroma
+			// sample boundaries.
+			return nil
+		}
+		dst := image.NewYCbCr(r, src.SubsampleRatio)
+		cw, ch := proxyTile>>hs, proxyTile>>vs
+		for j := 0; j < cols*rows; j++ {
+			o := origin(j)
+			dx, dy := j%cols*proxyTile, j/cols*proxyTile
+			for y := 0; y < proxyTile; y++ {
+				copy(dst.Y[dst.YOffset(dx, dy+y):][:proxyTile], src.Y[src.YOffset(o.X, o.Y+y):])
+			}
+			for y := 0; y < ch; y++ {
+				si := src.COffset(o.X, o.Y+y<<vs)
+				di := dst.COffset(dx, dy+y<<vs)
+				copy(dst.Cb[di:][:cw], src.Cb[si:])
+				copy(dst.Cr[di:][:cw], src.Cr[si:])
+			}
+		}
+		return dst
+	}
+	return nil
+}
+
+// chromaShift returns log2 of the horizontal and vertical chroma
+// subsampling of r, or -1, -1 for an unknown ratio.
+func chromaShift(r image.YCbCrSubsampleRatio) (hs, vs int) {
+	switch r {
+	case image.YCbCrSubsampleRatio444:
+		return 0, 0
+	case image.YCbCrSubsampleRatio422:
+		return 1, 0
+	case image.YCbCrSubsampleRatio420:
+		return 1, 1
+	case image.YCbCrSubsampleRatio440:
+		return 0, 1
+	case image.YCbCrSubsampleRatio411:
+		return 2, 0
+	case image.YCbCrSubsampleRatio410:
+		return 2, 1
+	}
+	return -1, -1
+}
+
+// proxyPredictor predicts full-size encodings as k(q)·proxy(q): the proxy's
+// measured size at q times the ratio full/proxy, interpolated (on the
+// calibrated curve's axis) between the full passes measured so far.
+type proxyPredictor struct {
+	curvePredictor             // used when no proxy could be built
+	src            image.Image // the image being searched; the proxy is built lazily
+	proxy          image.Image
+	buf            []byte
+	bufp           *[]byte  // pooled buffer behind buf
+	sizes          [101]int // proxy sizes by quality, 0 = not measured
+	header         int      // bytes of an encoding that do not scale with pixels
+	full           []sample
+	pixels         int // pixels encoded in proxy passes, for the benchmarks
+	fullPx         int // pixels of the image being searched
+	// prior is the full/proxy ratio per pixel carried over from the search
+	// at the previous size, used until a full pass here calibrates it;
+	// 0 if none.
+	prior float64
+}
+
+// newPredictor returns a proxyPredictor for m when it is large enough to
+// be worth one, else nil (searchQuality then uses the curve alone).
+func newPredictor(m image.Image) *proxyPredictor {
+	b := m.Bounds()
+	if b.Dx()*b.Dy() < proxyMinPixels {
+		return nil
+	}
+	return &proxyPredictor{src: m, fullPx: b.Dx() * b.Dy()}
+}
+
+// build makes the proxy (once) and measures the header size.
+func (p *proxyPredictor) build() error {
+	if p.proxy != nil || p.src == nil {
+		return nil
+	}
+	p.proxy, p.src = buildProxy(p.src), nil
+	if p.proxy == nil {
+		return nil
+	}
+	h, err := headerSize(p.proxy)
+	p.header = h
+	return err
+}
+
+func (p *proxyPredictor) proxyPx() int {
+	b := p.proxy.Bounds()
+	return b.Dx() * b.Dy()
+}
+
+// perPixelRatio is the full/proxy ratio of the lowest-quality full pass
+// (the one nearest to where a search after a shrink lands), divided by
+// the pixel ratio, so it carries over to another size; 0 if unknown.
+func (p *proxyPredictor) perPixelRatio() float64 {
+	if p.proxy == nil || len(p.full) == 0 {
+		return 0
+	}
+	s := p.full[0]
+	for _, f := range p.full {
+		if f.q < s.q {
+			s = f
+		}
+	}
+	n, err := p.proxySize(s.q)
+	if err != nil {
+		return 0
+	}
+	return float64(s.n-p.header) / float64(n-p.header) * float64(p.proxyPx()) / float64(p.fullPx)
+}
+
+// release returns the proxy's output buffer to the pool.
+func (p *proxyPredictor) release() {
+	if p.bufp != nil {
+		*p.bufp = p.buf
+		encBufPool.Put(p.bufp)
+		p.bufp, p.buf = nil, nil
+	}
+}
+
+// proxySize returns the proxy's encoded size at q, encoding it if needed.
+func (p *proxyPredictor) proxySize(q int) (int, error) {
+	if n := p.sizes[q]; n > 0 {
+		return n, nil
+	}
+	if p.bufp == nil {
+		p.bufp = getEncBuf()
+		p.buf = *p.bufp
+	}
+	out, err := appendPlanar(p.buf[:0], p.proxy, q)
+	if err != nil {
+		return 0, err
+	}
+	p.buf = out
+	p.sizes[q] = len(out)
+	p.pixels += p.proxy.Bounds().Dx() * p.proxy.Bounds().Dy()
+	return len(out), nil
+}
+
+func (p *proxyPredictor) update(lo, hi sample, all []sample) error {
+	if err := p.build(); err != nil {
+		return err
+	}
+	p.full = all
+	return p.curvePredictor.update(lo, hi, all)
+}
+
+// ratio returns k(q), the full/proxy size ratio at q: linear on the curve
+// axis between the nearest full samples below and above q, or the nearest
+// one's when q is outside them.
+func (p *proxyPredictor) ratio(q int) (float64, error) {
+	var below, above sample
+	for _, s := range p.full {
+		if s.q <= q && (below.q == 0 || s.q > below.q) {
+			below = s
+		}
+		if s.q >= q && (above.q == 0 || s.q < above.q) {
+			above = s
+		}
+	}
+	k := func(s sample) (float64, error) {
+		n, err := p.proxySize(s.q)
+		return float64(s.n-p.header) / float64(n-p.header), err
+	}
+	switch {
+	case len(p.full) == 0:
+		return p.prior * float64(p.fullPx) / float64(p.proxyPx()), nil
+	case below.q == 0:
+		return k(above)
+	case above.q == 0 || above.q == below.q:
+		return k(below)
+	}
+	kb, err := k(below)
+	if err != nil {
+		return 0, err
+	}
+	ka, err := k(above)
+	if err != nil {
+		return 0, err
+	}
+	t := (curve(q) - curve(below.q)) / (curve(above.q) - curve(below.q))
+	return kb + t*(ka-kb), nil
+}
+
+// proxyTuning: the proxy predicts the next quality's size to about 0.5%
+// once a full pass calibrates it (1–2% forty qualities away), so it aims
+// just under the limit, and trusts a predicted miss at the minimum quality
+// by 3% enough to shrink without confirming it.
+var proxyTuning = tuning{aimFirst: 0.995, aim: 0.995, slack: 1, skip: 1.03}
+
+func (p *proxyPredictor) tuning() tuning {
+	if p.proxy == nil {
+		return p.curvePredictor.tuning()
+	}
+	return proxyTuning
+}
+
+func (p *proxyPredictor) size(q int) (float64, error) {
+	if p.proxy == nil {
+		return p.curvePredictor.size(q)
+	}
+	k, err := p.ratio(q)
+	if err != nil {
+		return 0, err
+	}
+	n, err := p.proxySize(q)
+	return k*float64(n-p.header) + float64(p.header), err
+}
+
+// headerSize returns the bytes of an encoding of an image like m (same
+// type and subsampling) that do not depend on its pixels: markers and
+// tables, measured as the encoding of a flat 16×16 image minus the few
+// bytes of its entropy-coded data.
+func headerSize(m image.Image) (int, error) {
+	var flat image.Image
+	switch m := m.(type) {
+	case *image.YCbCr:
+		flat = image.NewYCbCr(image.Rect(0, 0, 16, 16), m.SubsampleRatio)
+	default:
+		flat = image.NewGray(image.Rect(0, 0, 16, 16))
+	}
+	var buf [1024]byte
+	out, err := appendPlanar(buf[:0], flat, 50)
+	return max(len(out)-8, 0), err
+}
+
+// best searches the proxy itself, guided by the calibrated curve fitted to
+// the full samples: typically two or three proxy encodes.
+func (p *proxyPredictor) best(lo, hi int, limit float64) (int, error) {
+	if p.proxy == nil {
+		return p.curvePredictor.best(lo, hi, limit)
+	}
+	if lo > hi {
+		return lo - 1, nil
+	}
+	var l, h sample
+	for _, s := range p.full {
+		if float64(s.n) <= limit && s.q > l.q {
+			l = s
+		} else if float64(s.n) > limit && (h.q == 0 || s.q < h.q) {
+			h = s
+		}
+	}
+	first := hi
+	if len(p.full) > 0 {
+		first = fitModel(l, h, p.full).best(lo, hi, limit)
+	}
+	measure := func(q int) (int, error) {
+		s, err := p.size(q)
+		return int(math.Ceil(s)), err
+	}
+	r, err := searchQuality(lo, hi, int(limit), first, true, &curvePredictor{exact: true}, measure)
+	if err != nil {
+		return 0, err
+	}
+	if r.fit.q == 0 {
+		return lo - 1, nil
+	}
+	return r.fit.q, nil
+}
