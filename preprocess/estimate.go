@@ -1,0 +1,78 @@
+package preprocess
+
+import (
+	"image/color"
+)
+
+// bytesPerPixel is the decoded size of one pixel of a colour model, plus
+// what resampling adds when the layout has no fast path (a full-size NRGBA
+// copy, 4 bytes a pixel).
+func bytesPerPixel(f Format, m color.Model) float64 {
+	switch m {
+	case color.GrayModel:
+		return 1
+	case color.YCbCrModel:
+		return 3 // 4:4:4 in the worst case; 4:2:0 needs 1.5
+	}
+	if f == HEIC {
+		// Measured (internal/heif BenchmarkDecodeCold): 355–366 MiB peak
+		// for a 12 MP decode — the decoder's linear memory, the HEVC
+		// frames, the NRGBA output and its resampling copy.
+		return 28
+	}
+	switch m {
+	case color.Gray16Model:
+		return 2 + 4
+	case color.NYCbCrAModel:
+		return 4 + 4
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8 + 4
+	case color.CMYKModel:
+		return 4 + 4
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1 + 4
+	}
+	return 4 + 4 // RGBA, NRGBA and anything else
+}
+
+// workingSet estimates the peak bytes one image job allocates: the decoded
+// image at 1/scale, the fitted image and the encoder's buffers (each at
+// most maxSide² pixels at 4 bytes).
+func workingSet(hdr header, scale, maxSide int) int64 {
+	w := int64((hdr.width + scale - 1) / scale)
+	h := int64((hdr.height + scale - 1) / scale)
+	decoded := int64(float64(w*h) * hdr.bpp)
+	out := min(int64(maxSide)*int64(maxSide), int64(hdr.width)*int64(hdr.height))
+	return decoded + 2*4*out
+}
+
+// pdfWorkingSetFactor × the input size is what a PDF job reserves from a
+// Limiter.
+const pdfWorkingSetFactor = 4
+
+// jpegBaseline reports whether a JPEG is baseline or extended sequential
+// Huffman (SOF0/SOF1), the files the fast scaled decoder covers; others are
+// decoded at full size by image/jpeg. It reads marker headers only.
+func jpegBaseline(data []byte) bool {
+	i := 2
+	for i+4 <= len(data) {
+		if data[i] != 0xFF {
+			return false
+		}
+		m := data[i+1]
+		switch {
+		case m == 0xFF: // fill byte
+			i++
+			continue
+		case m == 0xC0 || m == 0xC1:
+			return true
+		case m >= 0xC2 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC:
+			return false // progressive, lossless, arithmetic
+		case m == 0xDA || m == 0xD9:
+			return false
+		}
+		i += 2 + (int(data[i+2])<<8 | int(data[i+3]))
+	}
+	return false
+}
