@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every fuzz target in the module for the given time each (default
+# 10m; CI passes a few seconds, e.g. `.ci/fuzz.sh 5s`).
+#
+#   Usage: .ci/fuzz.sh [DURATION] [PACKAGE_PATTERN...]
+#
+# Targets are found with `go test -list '^Fuzz'` (so only targets that
+# compile are listed, and nothing is missed by a grep). The HEIC decoder's
+# build tags (wasm2go,nodynamic) are added to GOFLAGS unless the caller
+# already passes -tags. Every target runs even after a failure; the script
+# then exits 1 and prints each failing target with the crasher file that
+# `go test -fuzz` wrote under the package's testdata/fuzz/<Target>/ (commit
+# it as a regression seed once the bug is fixed).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+t=${1:-10m}
+shift || true
+pkgs=("$@")
+[ ${#pkgs[@]} -eq 0 ] && pkgs=(./...)
+
+case " ${GOFLAGS:-} " in
+  *" -tags"*) ;;
+  *) export GOFLAGS="${GOFLAGS:+$GOFLAGS }-tags=wasm2go,nodynamic" ;;
+esac
+
+fail=()
+count=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for pkg in $(go list "${pkgs[@]}"); do
+  # -list prints the matching names, then "ok <pkg> <time>".
+  targets=$(go test -run '^$' -list '^Fuzz' "$pkg" 2>&1) || {
+    echo "!!! $pkg: cannot list fuzz targets:"; echo "$targets"
+    fail+=("$pkg (does not build)")
+    continue
+  }
+  for fz in $(grep '^Fuzz' <<<"$targets"); do
+    count=$((count + 1))
+    echo "--- $pkg $fz ($t)"
+    if ! go test -run '^$' -fuzz "^${fz}\$" -fuzztime "$t" "$pkg" 2>&1 | tee "$log"; then
+      crasher=$(grep -o 'testdata/fuzz/[^ ]*' "$log" | head -1)
+      dir=$(go list -f '{{.Dir}}' "$pkg")
+      fail+=("$pkg $fz${crasher:+ crasher: $dir/$crasher}")
+    fi
+  done
+done
+echo "=== $count fuzz targets, ${#fail[@]} failed"
+if [ ${#fail[@]} -gt 0 ]; then
+  printf 'FAIL %s\n' "${fail[@]}"
+  exit 1
+fi
