@@ -10,6 +10,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"sync"
 
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
@@ -141,7 +142,7 @@ func decodeAt(ctx context.Context, f Format, data []byte, scale int, maxPixels i
 	r := bytes.NewReader(data)
 	switch f {
 	case JPEG:
-		img, err = jpegdec.Decode(data, &jpegdec.Options{Scale: scale, MaxPixels: maxPixels})
+		img, err = jpegdec.Decode(data, &jpegdec.Options{Scale: scale, MaxPixels: maxPixels, Buf: getPlanes()})
 		if err == nil {
 			return img, nil
 		}
@@ -172,10 +173,30 @@ func validate(ctx context.Context, f Format, data []byte) error {
 	if f == JPEG {
 		scale = 8
 	}
-	if _, err := decodeAt(ctx, f, data, scale, 0); err != nil {
+	img, err := decodeAt(ctx, f, data, scale, 0)
+	if err != nil {
 		return &DecodeError{Format: f, Stage: "decode", Err: err}
 	}
+	putPlanes(img)
 	return nil
+}
+
+// planes pools the backing buffers of decoded JPEG planes (*[]byte), so
+// repeated calls reuse them instead of allocating 1.5–3 bytes a pixel.
+var planes sync.Pool
+
+func getPlanes() []byte {
+	if b, ok := planes.Get().(*[]byte); ok {
+		return *b
+	}
+	return nil
+}
+
+// putPlanes returns img's planes to the pool; img must not be used after.
+func putPlanes(img image.Image) {
+	if b := jpegdec.Backing(img); cap(b) > 0 {
+		planes.Put(&b)
+	}
 }
 
 // recoverInto turns a panic of a third-party decoder into *err.

@@ -146,6 +146,7 @@ func prepare(ctx context.Context, data []byte, ro *resolved, start time.Time) (*
 	if err != nil {
 		return nil, err
 	}
+	defer putPlanes(img) // after encoding: the fitted image may be img itself
 	p.DecodeScale = scale
 	p.Timings.Decode = time.Since(t)
 	if err := ctx.Err(); err != nil {

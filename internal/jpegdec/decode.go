@@ -24,6 +24,11 @@ type Options struct {
 	// restart markers the scan is split at the markers; otherwise entropy
 	// decoding and the inverse DCT run in a pipeline.
 	Workers int
+	// Buf, when its capacity suffices (see PlaneBytes), is the backing
+	// store of the output planes, so a caller that decodes repeatedly can
+	// reuse one buffer instead of allocating 1.5 bytes a pixel per call.
+	// The returned image then aliases Buf. nil means allocate.
+	Buf []byte
 }
 
 // DecodeConfig returns the dimensions and color model of the JPEG in b.
@@ -129,7 +134,7 @@ func Decode(b []byte, o *Options) (img image.Image, err error) {
 	if blocks := int64(p.mcusX) * int64(p.mcusY) * int64(p.bpm); int64(len(b)-hd.scanStart) < blocks/4 {
 		return nil, corrupt("%d bytes of entropy-coded data cannot hold %dx%d pixels", len(b)-hd.scanStart, hd.w, hd.h)
 	}
-	img = p.allocate(ratio, scale)
+	img = p.allocate(ratio, scale, opt.Buf)
 	if err := p.decodeScan(b, workers); err != nil {
 		return nil, err
 	}
@@ -170,37 +175,74 @@ func newPlan(hd *header, shift uint) *plan {
 	return p
 }
 
-// allocate creates the output image (planes padded to whole MCUs) and
-// returns it cropped to the scaled size.
-func (p *plan) allocate(ratio, scale int) image.Image {
+// allocate creates the output image (planes padded to whole MCUs, carved
+// out of buf when it is large enough) and returns it cropped to the scaled
+// size.
+func (p *plan) allocate(ratio, scale int, buf []byte) image.Image {
 	bs := 8 >> p.shift
 	pw, ph := p.mcusX*p.comp[0].h*bs, p.mcusY*p.comp[0].v*bs
 	r := image.Rect(0, 0, (p.hd.w+scale-1)/scale, (p.hd.h+scale-1)/scale)
 	if p.nComp == 1 {
-		m := image.NewGray(image.Rect(0, 0, pw, ph))
+		n := pw * ph
+		if cap(buf) < n {
+			buf = make([]byte, n)
+		}
+		m := &image.Gray{Pix: buf[:n], Stride: pw, Rect: image.Rect(0, 0, pw, ph)}
 		p.comp[0].plane, p.comp[0].stride = m.Pix, m.Stride
 		return m.SubImage(r)
 	}
-	var sr image.YCbCrSubsampleRatio
-	switch ratio {
-	case 0x11:
-		sr = image.YCbCrSubsampleRatio444
-	case 0x12:
-		sr = image.YCbCrSubsampleRatio440
-	case 0x21:
-		sr = image.YCbCrSubsampleRatio422
-	case 0x22:
-		sr = image.YCbCrSubsampleRatio420
-	case 0x41:
-		sr = image.YCbCrSubsampleRatio411
-	default:
-		sr = image.YCbCrSubsampleRatio410
+	sr, cw, ch := chromaLayout(ratio, pw, ph)
+	yn, cn := pw*ph, cw*ch
+	if cap(buf) < yn+2*cn {
+		buf = make([]byte, yn+2*cn)
 	}
-	m := image.NewYCbCr(image.Rect(0, 0, pw, ph), sr)
+	m := &image.YCbCr{
+		Y:              buf[:yn], // full capacity: see Backing
+		Cb:             buf[yn : yn+cn : yn+cn],
+		Cr:             buf[yn+cn : yn+2*cn : yn+2*cn],
+		YStride:        pw,
+		CStride:        cw,
+		SubsampleRatio: sr,
+		Rect:           image.Rect(0, 0, pw, ph),
+	}
 	p.comp[0].plane, p.comp[0].stride = m.Y, m.YStride
 	p.comp[1].plane, p.comp[1].stride = m.Cb, m.CStride
 	p.comp[2].plane, p.comp[2].stride = m.Cr, m.CStride
 	return m.SubImage(r)
+}
+
+// chromaLayout returns the subsample ratio for the luma sampling factors
+// packed in ratio (h<<4|v) and the chroma plane size for a pw×ph luma
+// plane (whole MCUs, so the divisions are exact).
+func chromaLayout(ratio, pw, ph int) (image.YCbCrSubsampleRatio, int, int) {
+	switch ratio {
+	case 0x11:
+		return image.YCbCrSubsampleRatio444, pw, ph
+	case 0x12:
+		return image.YCbCrSubsampleRatio440, pw, ph / 2
+	case 0x21:
+		return image.YCbCrSubsampleRatio422, pw / 2, ph
+	case 0x22:
+		return image.YCbCrSubsampleRatio420, pw / 2, ph / 2
+	case 0x41:
+		return image.YCbCrSubsampleRatio411, pw / 4, ph
+	}
+	return image.YCbCrSubsampleRatio410, pw / 4, ph / 2
+}
+
+// Backing returns the buffer behind the planes of an image returned by
+// Decode (whole capacity), for the caller to pass as Options.Buf to a later
+// Decode once it is done with img; nil for images of other origins.
+func Backing(img image.Image) []byte {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		if m.YStride > 0 && len(m.Y) > 0 && cap(m.Y) >= len(m.Y)+len(m.Cb)+len(m.Cr) && &m.Y[:cap(m.Y)][len(m.Y)+len(m.Cb)+len(m.Cr)-1] == &m.Cr[len(m.Cr)-1] {
+			return m.Y[:cap(m.Y)]
+		}
+	case *image.Gray:
+		return m.Pix[:cap(m.Pix)]
+	}
+	return nil
 }
 
 // decodeMCUs entropy-decodes MCUs mx0..mx1-1 of MCU row my into buf.
