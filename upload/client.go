@@ -3,6 +3,7 @@ package upload
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -101,6 +102,24 @@ func (c Client) GoString() string { return c.String() }
 // Format prints String for every verb, so %v, %+v, %#v and %s redact.
 func (c Client) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
 
+// scrub replaces every configured secret and the API key in s, a string
+// taken from the caller's arguments or the server's answer, so that an
+// argument passed in the wrong place (the secret as a session id) or a server
+// echoing X-AUTH-CLIENT does not put a credential in an error. Secrets
+// shorter than 4 bytes are left alone: replacing them would mangle text and
+// hide nothing.
+func (c *config) scrub(s string) string {
+	for _, sec := range c.verify {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, string(sec), "[REDACTED]")
+		}
+	}
+	if len(c.apiKey) >= 4 {
+		s = strings.ReplaceAll(s, c.apiKey, redactKey(c.apiKey))
+	}
+	return s
+}
+
 // redactKey keeps the last 4 characters of an API key, enough to tell keys
 // apart in logs.
 func redactKey(k string) string {
@@ -119,13 +138,18 @@ func redactKey(k string) string {
 // byte at 10 MB, against 4.8 for marshalling the body in memory), and the
 // content is read once to sign it plus once per attempt. Retries follow the client's RetryPolicy. Non-2xx answers
 // return an *APIError; a missing or wrong response signature returns an
-// error matching ErrBadResponseSignature (unless SignatureWarn). ctx bounds
-// the whole call, waits included.
+// error matching ErrBadResponseSignature (unless SignatureWarn); a last
+// attempt without a complete answer returns an error matching ErrNetwork.
+// ctx bounds the whole call, waits included.
 func (c *Client) UploadMedia(ctx context.Context, sessionID string, m Media) (*MediaResponse, error) {
 	if !isUUID(sessionID) {
-		return nil, fmt.Errorf("%w: %q", ErrInvalidSessionID, clip(sessionID))
+		return nil, fmt.Errorf("%w: %q", ErrInvalidSessionID, c.cfg.scrub(clip(sessionID)))
 	}
 	if err := m.validate(c.cfg.now(), c.cfg.contexts, c.cfg.anyContext); err != nil {
+		var ime *InvalidMediaError
+		if errors.As(err, &ime) {
+			ime.Reason = c.cfg.scrub(ime.Reason)
+		}
 		return nil, err
 	}
 	b := newMediaBody(&m)
@@ -158,7 +182,7 @@ const submitBody = `{"verification":{"status":"submitted"}}`
 // (ErrAlreadySubmitted). Errors and retries are as for UploadMedia.
 func (c *Client) Submit(ctx context.Context, sessionID string) (*SubmitResponse, error) {
 	if !isUUID(sessionID) {
-		return nil, fmt.Errorf("%w: %q", ErrInvalidSessionID, clip(sessionID))
+		return nil, fmt.Errorf("%w: %q", ErrInvalidSessionID, c.cfg.scrub(clip(sessionID)))
 	}
 	body := []byte(submitBody)
 	open := func() io.ReadCloser { return io.NopCloser(bytes.NewReader(body)) }
@@ -192,11 +216,14 @@ func (c *Client) do(ctx context.Context, method, path string, open func() io.Rea
 		retry, reason := cfg.retry.Decide(Outcome{Attempt: attempt, StatusCode: status, Err: err, RetryAfter: retryAfter, CtxErr: ctx.Err()})
 		var final error
 		switch {
-		case err != nil:
+		case err != nil && (errors.Is(err, ErrBadResponse) || errors.Is(err, ErrInvalidMedia)):
 			final = fmt.Errorf("upload: %s %s: attempt %d: %w", method, apiPath, attempt, err)
+		case err != nil:
+			final = fmt.Errorf("upload: %s %s: attempt %d: %w: %w", method, apiPath, attempt, ErrNetwork, err)
 		case status < 200 || status > 299:
 			e := &APIError{StatusCode: status, Method: method, Path: apiPath, Attempts: attempt}
 			decodeAPIError(e, raw)
+			e.Message = cfg.scrub(e.Message)
 			final = e
 		}
 		if !retry {

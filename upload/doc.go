@@ -15,10 +15,17 @@
 // *[APIError] that also matches one of [ErrUnauthorized], [ErrSessionNotFound],
 // [ErrAlreadySubmitted], [ErrValidation], [ErrRateLimited] or [ErrServer]; a
 // response whose signature is missing or wrong matches
-// [ErrBadResponseSignature].
+// [ErrBadResponseSignature]; an attempt that got no complete response
+// (connection refused or reset, attempt timeout, truncated body) matches
+// [ErrNetwork]. A failed call may still have stored the media: the API
+// can store it and the answer be lost or unsigned (see RELIABILITY.md).
 //
 // Secrets never appear in errors, in the output of fmt verbs applied to a
-// [Client], or in log records.
+// [Client], or in log records; the API key appears only as its last 4
+// characters. Text that echoes the caller's arguments or the server's
+// answer (an invalid session id, context or MIME type, an API error
+// message) has every configured secret and the API key masked, so that an
+// argument passed in the wrong place does not print a credential.
 //
 // The package imports no other mediaprep package; preparing images to fit the
 // limits is the job of package preprocess. Package uploadtest provides an

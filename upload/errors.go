@@ -37,6 +37,14 @@ var (
 	// ErrBadResponse means a response body could not be decoded as the
 	// documented JSON, or exceeded MaxResponseBytes.
 	ErrBadResponse = errors.New("upload: malformed response")
+	// ErrNetwork means the last attempt got no complete response: the
+	// connection failed or was reset, the http.Client's Timeout cut it, or
+	// the response body ended early. The error also wraps the cause: the
+	// transport's *url.Error (matching context.DeadlineExceeded for a
+	// timeout, context.Canceled when the caller's context ended the
+	// attempt) or io.ErrUnexpectedEOF for a body cut short. The API may have
+	// stored the media all the same.
+	ErrNetwork = errors.New("upload: network error")
 	// ErrInvalidMedia is matched by every *InvalidMediaError: the media failed
 	// a client-side check and was not sent.
 	ErrInvalidMedia = errors.New("upload: invalid media")

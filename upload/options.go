@@ -1,6 +1,7 @@
 package upload
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -39,13 +40,19 @@ func WithBaseURL(raw string) Option {
 	return func(c *config) error {
 		u, err := url.Parse(raw)
 		if err != nil {
-			return fmt.Errorf("%w: base URL: %v", ErrInvalidOption, err)
+			// url.Parse quotes the whole URL, user info and password
+			// included; keep only the reason.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return fmt.Errorf("%w: base URL does not parse: %v", ErrInvalidOption, err)
 		}
 		if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fmt.Errorf("%w: base URL %q: want http(s)://host[/path]", ErrInvalidOption, raw)
+			return fmt.Errorf("%w: base URL %q: want http(s)://host[/path]", ErrInvalidOption, bareURL(u))
 		}
 		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return fmt.Errorf("%w: base URL %q: no user info, query or fragment allowed", ErrInvalidOption, u.Redacted())
+			return fmt.Errorf("%w: base URL %q: no user info, query or fragment allowed", ErrInvalidOption, bareURL(u))
 		}
 		p := strings.TrimRight(u.Path, "/")
 		if !strings.HasSuffix(p, "/v1") {
@@ -55,6 +62,12 @@ func WithBaseURL(raw string) Option {
 		c.prefix = p
 		return nil
 	}
+}
+
+// bareURL prints u without user info, query and fragment, where people put
+// tokens (url.URL.Redacted masks the password only).
+func bareURL(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 }
 
 // WithHTTPClient sets the HTTP client; the default is a client with a 2 min

@@ -154,6 +154,7 @@ func uploadErrorKind(err error) string {
 		{upload.ErrBadResponse, "bad_response"},
 		{upload.ErrInvalidMedia, "invalid_media"},
 		{upload.ErrInvalidSessionID, "invalid_session_id"},
+		{upload.ErrNetwork, "network"},
 	}
 	for _, k := range kinds {
 		if errors.Is(err, k.target) {

@@ -13,7 +13,10 @@
 // records every request (with a SHA-256 of its body) and every accepted
 // media, and can inject faults into the next requests: an error status,
 // a delay, a connection reset, a truncated body, a missing or wrong response
-// signature.
+// signature. A FaultPlan (Options.Faults, Server.SetFaultPlan) injects them
+// at random into a fraction of requests, reproducibly from a seed, for soak
+// tests; each recorded Request says whether its signature was valid and how
+// many times the same body had been received (Request.Repeat).
 //
 // It is served under a base path (Options.BasePath) so that a client that
 // drops the configured base URL's path gets 404 instead of passing by chance.

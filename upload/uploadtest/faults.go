@@ -79,17 +79,6 @@ func (s *Server) PendingFaults() int {
 	return len(s.faults)
 }
 
-func (s *Server) nextFault() (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.faults) == 0 {
-		return Fault{}, false
-	}
-	f := s.faults[0]
-	s.faults = s.faults[1:]
-	return f, true
-}
-
 // applyFault performs the delay, reset and status parts of f. It returns
 // false when it answered (or dropped) the request itself.
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, rec *Request) bool {

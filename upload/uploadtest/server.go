@@ -52,6 +52,10 @@ type Options struct {
 	KeepContent bool
 	// Now is the clock for timestamp checks; nil means time.Now.
 	Now func() time.Time
+	// Faults injects faults at random into a fraction of requests; nil
+	// means none. See FaultPlan and Server.SetFaultPlan. NewServer panics
+	// with an error matching ErrInvalidFaultPlan if it is invalid.
+	Faults *FaultPlan
 }
 
 // Server is a running fake of the API. Its fields are read-only. It is safe
@@ -75,6 +79,8 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[string]*session
 	faults   []Fault
+	plan     *FaultPlan
+	seen     map[string]int // requests received per body SHA-256
 	requests []Request
 }
 
@@ -110,14 +116,24 @@ type Request struct {
 	Status     int    // status answered; 0 when the connection was reset
 	Code       string // vendor code answered, "" on success
 	Fault      string // the injected fault, "" when none
+	// SignatureOK reports whether Signature is the HMAC of the body under
+	// Server.Secret, checked for every request, faulted or not.
+	SignatureOK bool
+	// Repeat is 1 for the first request with this body, 2 for the second
+	// (a retry, as a rule), and so on; 0 when the client aborted the body.
+	Repeat int
 }
 
 // NewServer starts a fake with one session (Server.SessionID) and returns
-// it; call Close when done. opts may be nil.
+// it; call Close when done. opts may be nil. It panics if opts.Faults is
+// invalid (a programming error in the test).
 func NewServer(opts *Options) *Server {
 	var o Options
 	if opts != nil {
 		o = *opts
+	}
+	if err := o.Faults.validate(); err != nil {
+		panic(err)
 	}
 	if o.APIKey == "" {
 		o.APIKey = newUUID()
@@ -139,6 +155,7 @@ func NewServer(opts *Options) *Server {
 		Secret:   o.Secret,
 		opts:     o,
 		sessions: map[string]*session{},
+		seen:     map[string]int{},
 		rules:    checkRules{contexts: map[string]bool{}, requireDataURI: o.RequireDataURI, rejectPDF: o.RejectPDF, headerOnly: o.HeaderOnly},
 	}
 	for _, c := range upload.Contexts {
@@ -147,6 +164,7 @@ func NewServer(opts *Options) *Server {
 	for _, c := range o.ExtraContexts {
 		s.rules.contexts[c] = true
 	}
+	s.SetFaultPlan(o.Faults) // validated above
 	s.SessionID = s.NewSession()
 	s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.hs.URL + o.BasePath
@@ -232,15 +250,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() { s.record(rec) }() // also when a fault aborts the handler
 	path, ok := strings.CutPrefix(r.URL.Path, s.opts.BasePath)
 	rec.Path = path
+	if rest, isSession := strings.CutPrefix(path, "/v1/sessions/"); ok && isSession {
+		rec.SessionID, _, _ = strings.Cut(rest, "/") // known before any fault
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
 	rec.BodySize = len(body)
 	sum := sha256.Sum256(body)
 	rec.BodySHA256 = hex.EncodeToString(sum[:])
+	rec.SignatureOK = upload.VerifySignature(body, rec.Signature, []byte(s.Secret)) == nil
 	if err != nil {
 		rec.Fault = "client aborted: " + err.Error()
 		return
 	}
-	f, hasFault := s.nextFault()
+	f, hasFault, repeat := s.pickFault(rec.BodySHA256)
+	rec.Repeat = repeat
 	if hasFault {
 		rec.Fault = f.String()
 		if !s.applyFault(w, r, f, &rec) {
