@@ -26,3 +26,12 @@ func ExamplePrepare() {
 	// jpeg 2400x1800 -> image/jpeg 1440x1920, orientation 6 applied, quality 90
 	// data URI within 24 MB: true
 }
+
+func ExampleWarmup() {
+	// At server start-up, before taking requests.
+	if err := preprocess.Warmup(context.Background()); err != nil {
+		panic(err)
+	}
+	fmt.Println("decoders ready")
+	// Output: decoders ready
+}
