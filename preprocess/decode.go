@@ -59,6 +59,12 @@ func readHeader(f Format, data []byte, maxPixels int64) (header, error) {
 	if px := int64(h.width) * int64(h.height); px > maxPixels {
 		return h, &PixelLimitError{Format: f, Width: h.width, Height: h.height, Limit: maxPixels}
 	}
+	if f == JPEG {
+		if n := jpegScans(data); n > maxJPEGScans {
+			return h, &DecodeError{Format: f, Stage: "header",
+				Err: fmt.Errorf("%d scans, more than the %d any real JPEG has", n, maxJPEGScans)}
+		}
+	}
 	var o exif.Orientation
 	switch f {
 	case JPEG:

@@ -1,6 +1,7 @@
 package preprocess
 
 import (
+	"bytes"
 	"image/color"
 )
 
@@ -50,6 +51,20 @@ func workingSet(hdr header, scale, maxSide int) int64 {
 // pdfWorkingSetFactor × the input size is what a PDF job reserves from a
 // Limiter.
 const pdfWorkingSetFactor = 4
+
+// maxJPEGScans is the most start-of-scan markers a JPEG may have. A
+// baseline file has one per component group (1-3), a progressive one ~10;
+// image/jpeg visits every block of the image in each scan (4.5 ms a scan at
+// 12 MP), so a small file of thousands of scans would cost minutes.
+// libjpeg-turbo's djpeg offers the same guard (-maxscans).
+const maxJPEGScans = 100
+
+// jpegScans counts the SOS markers in data: 0xFF 0xDA cannot occur inside
+// entropy-coded data (0xFF is stuffed there), only in APP payloads, where a
+// stray pair costs one count. It runs at memory speed.
+func jpegScans(data []byte) int {
+	return bytes.Count(data, []byte{0xFF, 0xDA})
+}
 
 // jpegBaseline reports whether a JPEG is baseline or extended sequential
 // Huffman (SOF0/SOF1), the files the fast scaled decoder covers; others are

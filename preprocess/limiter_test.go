@@ -116,3 +116,14 @@ func TestJPEGBaseline(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { assert.Equal(t, c.want, jpegBaseline(c.in)) })
 	}
 }
+
+func TestJPEGScanCount(t *testing.T) {
+	// SOI, then 150 empty SOS segments: a scan bomb's marker structure.
+	b := []byte{0xFF, 0xD8}
+	for range 150 {
+		b = append(b, 0xFF, 0xDA, 0x00, 0x02)
+	}
+	assert.Equal(t, 150, jpegScans(b))
+	assert.Greater(t, jpegScans(b), maxJPEGScans)
+	assert.Equal(t, 0, jpegScans([]byte{0xFF, 0xD8, 0xFF, 0x00, 0xDA}), "stuffed 0xFF in entropy data")
+}
