@@ -6,6 +6,7 @@
 //	mediaprep prepare [-o DIR] [-f] [-max-side N] [-max-base64 BYTES] [-quality Q] FILE...
 //	mediaprep upload -session ID -context CTX [-submit] FILE...
 //	mediaprep demo [FILE...]
+//	mediaprep bench [-corpus DIR] [-n N] [-vips=false] [-imaging=false] [FILE...]
 //
 // Each command prints one JSON object per input on stdout. Exit status: 0
 // when every input succeeded, 1 when any failed (the others are still
