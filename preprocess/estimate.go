@@ -6,22 +6,24 @@ import (
 )
 
 // bytesPerPixel is the decoded size of one pixel of a colour model, plus
-// what resampling adds when the layout has no fast path (a full-size NRGBA
-// copy, 4 bytes a pixel).
+// what resampling adds for layouts without a fused fast path in
+// internal/resize (a full-size NRGBA copy, 4 bytes a pixel); the fast paths
+// (YCbCr, Gray, RGBA, NRGBA, Paletted) need scratch proportional to the
+// width only.
 func bytesPerPixel(f Format, m color.Model) float64 {
+	if f == HEIC {
+		// Measured (internal/heif BenchmarkDecodeCold): 355–366 MiB peak
+		// for a 12 MP decode — the decoder's linear memory, the HEVC
+		// frames and the NRGBA output.
+		return 24
+	}
 	switch m {
 	case color.GrayModel:
 		return 1
 	case color.YCbCrModel:
 		return 3 // 4:4:4 in the worst case; 4:2:0 needs 1.5
-	}
-	if f == HEIC {
-		// Measured (internal/heif BenchmarkDecodeCold): 355–366 MiB peak
-		// for a 12 MP decode — the decoder's linear memory, the HEVC
-		// frames, the NRGBA output and its resampling copy.
-		return 28
-	}
-	switch m {
+	case color.RGBAModel, color.NRGBAModel:
+		return 4
 	case color.Gray16Model:
 		return 2 + 4
 	case color.NYCbCrAModel:
@@ -32,9 +34,9 @@ func bytesPerPixel(f Format, m color.Model) float64 {
 		return 4 + 4
 	}
 	if _, ok := m.(color.Palette); ok {
-		return 1 + 4
+		return 1
 	}
-	return 4 + 4 // RGBA, NRGBA and anything else
+	return 4 + 4
 }
 
 // workingSet estimates the peak bytes one image job allocates: the decoded

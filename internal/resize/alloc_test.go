@@ -2,6 +2,7 @@ package resize
 
 import (
 	"image"
+	"image/color/palette"
 	"runtime"
 	"testing"
 )
@@ -27,6 +28,19 @@ func TestAllocs(t *testing.T) {
 		{"ycbcr420/o6", newYCbCr(768, 512, 0, 0, image.YCbCrSubsampleRatio420), 6},
 		{"ycbcr444/o3", newYCbCr(768, 512, 0, 0, image.YCbCrSubsampleRatio444), 3},
 		{"gray/o8", newGray(768, 512, 0, 0), 8},
+		{"nrgba opaque/o1", opaqueNRGBA(768, 512, 0, 0), 1},
+		{"nrgba opaque/o6", opaqueNRGBA(768, 512, 0, 0), 6},
+		{"nrgba alpha/o1", withAlpha(opaqueNRGBA(768, 512, 0, 0)), 1},
+		{"rgba alpha/o8", convertTo(image.NewRGBA(image.Rect(0, 0, 768, 512)), withAlpha(opaqueNRGBA(768, 512, 0, 0))), 8},
+		{"paletted/o3", convertTo(image.NewPaletted(image.Rect(0, 0, 768, 512), palette.Plan9), opaqueNRGBA(768, 512, 0, 0)), 3},
+		{"nycbcra opaque/o6", func() image.Image {
+			y := newYCbCr(768, 512, 0, 0, image.YCbCrSubsampleRatio420)
+			m := &image.NYCbCrA{YCbCr: *y, A: make([]uint8, len(y.Y)), AStride: y.YStride}
+			for i := range m.A {
+				m.A[i] = 255
+			}
+			return m
+		}(), 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fit := func() {

@@ -56,6 +56,8 @@ func imageBytes(img image.Image) int64 {
 		return int64(len(m.Y) + len(m.Cb) + len(m.Cr))
 	case *image.Gray:
 		return int64(len(m.Pix))
+	case *image.Paletted:
+		return int64(len(m.Pix))
 	}
 	b := img.Bounds()
 	return int64(4 * b.Dx() * b.Dy())

@@ -40,3 +40,26 @@ func ExampleFit() {
 	// true
 	// resize: invalid argument: orientation 9 not in 1..8
 }
+
+func ExampleResize_rgb() {
+	// A decoded HEIC or PNG image: opaque *image.NRGBA, stored 400×300.
+	img := image.NewNRGBA(image.Rect(0, 0, 400, 300))
+	for i := range img.Pix {
+		img.Pix[i] = 255 // opaque white
+	}
+	out, err := resize.Resize(img, 6, 150, 200) // rotated 90° CW
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m := out.(*image.YCbCr) // opaque colour becomes JPEG-ready 4:2:0
+	fmt.Println(m.Bounds(), m.SubsampleRatio, m.Y[0], m.Cb[0], m.Cr[0])
+
+	// One translucent pixel: the output keeps alpha, as *image.NRGBA.
+	img.Pix[3] = 0
+	out, _ = resize.Resize(img, 6, 150, 200)
+	fmt.Printf("%T\n", out)
+	// Output:
+	// (0,0)-(150,200) YCbCrSubsampleRatio420 255 128 128
+	// *image.NRGBA
+}

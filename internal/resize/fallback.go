@@ -44,6 +44,9 @@ func checkPixels(img image.Image) (known bool, err error) {
 	var p plane
 	b := img.Bounds()
 	bpp := func(pix []uint8, stride, n int) plane {
+		if b.Dx() > len(pix)/n {
+			return plane{} // too short, and b.Dx()*n might overflow
+		}
 		return plane{pix: pix, stride: stride, w: b.Dx() * n, h: b.Dy()}
 	}
 	switch m := img.(type) {

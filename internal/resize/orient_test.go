@@ -107,6 +107,23 @@ func TestOrientationCorners(t *testing.T) {
 		{"ycbcr440", toYCbCr(src, image.YCbCrSubsampleRatio440), false, 20},
 		{"gray", toGray(src), true, 0},
 		{"nrgba", imaging.Clone(src), false, 3},
+		{"rgba", convertTo(image.NewRGBA(src.Bounds()), src), false, 3},
+		{"nrgba alpha", func() image.Image {
+			m := imaging.Clone(src)
+			for i := 3; i < len(m.Pix); i += 4 {
+				m.Pix[i] = 200
+			}
+			return m
+		}(), false, 3},
+		{"paletted", convertTo(image.NewPaletted(src.Bounds(), color.Palette{red, green, blue, white, color.NRGBA{0, 0, 0, 255}}), src), false, 3},
+		{"nycbcra", func() image.Image {
+			y := toYCbCr(src, image.YCbCrSubsampleRatio420)
+			m := &image.NYCbCrA{YCbCr: *y, A: make([]uint8, len(y.Y)), AStride: y.YStride}
+			for i := range m.A {
+				m.A[i] = 255
+			}
+			return m
+		}(), false, 3},
 	}
 	imagingOrient := map[int]func(image.Image) *image.NRGBA{
 		1: imaging.Clone, 2: imaging.FlipH, 3: imaging.Rotate180, 4: imaging.FlipV,

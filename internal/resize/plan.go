@@ -49,17 +49,46 @@ func (p plane) valid() bool {
 // output column X is a weighted sum of source rows, so a unit is a band of
 // output columns: vertical1 makes one scratch row per column, and
 // horizontal2T writes the band's bytes into every output row.
+//
+// Tasks of the colour layouts (kind ≠ kindPlane, see rgba.go) run the same
+// two passes over whole pixels: src.w counts the bytes of a source row (4
+// a pixel, or 1 for palette indexes) while dst.w, dst.h and the axes count
+// pixels.
 type task struct {
 	src, dst plane
 	xa, ya   *axis
 	swap     bool
+	kind     taskKind
+	pass1    pass1Kind
+	cb, cr   plane       // chroma outputs of kindRGBToYCbCr
+	pal      *paletteLUT // palette of pass1Palette
 }
 
-func (t *task) scratch() int {
-	if t.swap {
-		return bandCols * t.src.w
+// scratch returns the int32 and int64 scratch values one unit of t needs.
+func (t *task) scratch() (n32, n64 int) {
+	n := t.rowLen()
+	if t.kind == kindRGBToYCbCr {
+		// pass 1 sums 4 int32s a pixel, then keeps R and B packed in
+		// an int64 and G in an int32, for 2 rows (row bands) or
+		// bandCols rows; pass 2 writes a tile of R, G, B int32s.
+		px := 2 * n / 4
+		if t.swap {
+			px = bandCols * n / 4
+		}
+		return n + px + 3*t.tilePixels(), px
 	}
-	return t.src.w
+	if t.kind == kindToNRGBA {
+		// pass 1 sums 4 int32s a pixel, kept as 2 packed int64s.
+		px := n / 4
+		if t.swap {
+			px *= bandCols
+		}
+		return n, 2 * px
+	}
+	if t.swap {
+		n *= bandCols
+	}
+	return n, 0
 }
 
 // units is the number of work units of t.
@@ -72,15 +101,28 @@ func (t *task) units() int {
 
 // cost estimates t's multiply-adds.
 func (t *task) cost() int {
-	if t.swap {
-		return t.dst.w*t.src.w*t.xa.taps + t.dst.h*t.dst.w*t.ya.taps
+	c := 1
+	if t.kind != kindPlane {
+		c = 4
 	}
-	return t.dst.h*t.src.w*t.ya.taps + t.dst.h*t.dst.w*t.xa.taps
+	if t.swap {
+		return t.dst.w*t.rowLen()*t.xa.taps + c*t.dst.h*t.dst.w*t.ya.taps
+	}
+	return t.dst.h*t.rowLen()*t.ya.taps + c*t.dst.h*t.dst.w*t.xa.taps
 }
 
-// unit computes work unit u of t using buf as scratch.
-func (t *task) unit(u int, buf []int32) {
+// unit computes work unit u of t using buf and buf64 (sized by scratch)
+// as scratch.
+func (t *task) unit(u int, buf []int32, buf64 []int64) {
 	dst, src := t.dst, t.src
+	switch t.kind {
+	case kindRGBToYCbCr:
+		t.unitOpaque(u, buf, buf64)
+		return
+	case kindToNRGBA:
+		t.unitAlpha(u, buf, buf64)
+		return
+	}
 	if t.xa.taps == 1 && t.ya.taps == 1 {
 		t.copyUnit(u)
 		return
@@ -134,11 +176,15 @@ type plan struct {
 	axes  [4]axis
 	tasks [3]task
 	n     int
+	pal   paletteLUT // palette of a pass1Palette task
 }
 
 var planPool = sync.Pool{New: func() any { return new(plan) }}
 
-var scratchPool sync.Pool // of *[]int32
+var (
+	scratchPool   sync.Pool // of *[]int32
+	scratch64Pool sync.Pool // of *[]int64
+)
 
 func getScratch(n int) *[]int32 {
 	if v, ok := scratchPool.Get().(*[]int32); ok && cap(*v) >= n {
@@ -149,15 +195,25 @@ func getScratch(n int) *[]int32 {
 	return &s
 }
 
+func getScratch64(n int) *[]int64 {
+	if v, ok := scratch64Pool.Get().(*[]int64); ok && cap(*v) >= n {
+		*v = (*v)[:n]
+		return v
+	}
+	s := make([]int64, n)
+	return &s
+}
+
 // work is the shared state of the goroutines running one plan.
 type work struct {
-	p     *plan
-	total int
-	need  int
-	next  atomic.Int64
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	err   error
+	p      *plan
+	total  int
+	need   int // int32 scratch per worker
+	need64 int // int64 scratch per worker
+	next   atomic.Int64
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	err    error
 }
 
 // run executes p's tasks on up to GOMAXPROCS goroutines (the caller's
@@ -168,7 +224,9 @@ func (p *plan) run() error {
 	for i := range p.tasks[:p.n] {
 		t := &p.tasks[i]
 		w.total += t.units()
-		w.need = max(w.need, t.scratch())
+		n32, n64 := t.scratch()
+		w.need = max(w.need, n32)
+		w.need64 = max(w.need64, n64)
 		cost += t.cost()
 	}
 	nw := min(runtime.GOMAXPROCS(0), w.total)
@@ -203,6 +261,12 @@ func (w *work) loop() {
 	bp := getScratch(w.need)
 	defer scratchPool.Put(bp)
 	buf := *bp
+	var buf64 []int64
+	if w.need64 > 0 {
+		bp64 := getScratch64(w.need64)
+		defer scratch64Pool.Put(bp64)
+		buf64 = *bp64
+	}
 	for {
 		i := int(w.next.Add(1) - 1)
 		if i >= w.total {
@@ -212,7 +276,7 @@ func (w *work) loop() {
 			t := &w.p.tasks[k]
 			c := t.units()
 			if i < c {
-				t.unit(i, buf)
+				t.unit(i, buf, buf64)
 				break
 			}
 			i -= c

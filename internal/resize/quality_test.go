@@ -179,8 +179,18 @@ func TestQualityAgainstIdeal(t *testing.T) {
 }
 
 // floatLanczos is the exact separable Lanczos3 in float64 with no rounding
-// between the passes: src is sw×sh (row-major), output w×h.
+// between the passes: src is sw×sh (row-major), output w×h, rounded and
+// clamped to bytes.
 func floatLanczos(src []float64, sw, sh, w, h int) []float64 {
+	out := floatLanczosRaw(src, sw, sh, w, h)
+	for i, v := range out {
+		out[i] = math.Max(0, math.Min(255, math.Round(v)))
+	}
+	return out
+}
+
+// floatLanczosRaw is floatLanczos without the final rounding and clamping.
+func floatLanczosRaw(src []float64, sw, sh, w, h int) []float64 {
 	pass := func(in []float64, n, m, stride, step, outN int) []float64 {
 		// resample m lines of n samples (sample i of line l at
 		// in[l*stride+i*step]) to outN samples, output line-major.
@@ -206,7 +216,7 @@ func floatLanczos(src []float64, sw, sh, w, h int) []float64 {
 	out := make([]float64, w*h)
 	for x := range w {
 		for y := range h {
-			out[y*w+x] = math.Max(0, math.Min(255, math.Round(cols[x*h+y])))
+			out[y*w+x] = cols[x*h+y]
 		}
 	}
 	return out

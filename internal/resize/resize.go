@@ -16,7 +16,8 @@ var (
 	// ErrInvalid reports an argument Fit or Resize cannot work with: an
 	// orientation outside 1..8, a non-positive size, an empty or nil image,
 	// an output over MaxOutputPixels, or a malformed image value (pixel
-	// slices shorter than its bounds claim, palette indexes out of range).
+	// slices shorter than its bounds claim, palette indexes out of range,
+	// nil or panicking palette colours).
 	// Returned errors wrap it with detail; match with errors.Is.
 	ErrInvalid = errors.New("resize: invalid argument")
 	// ErrInternal reports a bug in this package caught at run time (a
@@ -60,8 +61,9 @@ func FitSize(w, h, o, maxSide int) (int, int) {
 // Fit orients img by EXIF orientation o and scales it so that its longer
 // side is ≤ maxSide (never upscaling), with the output size from [FitSize].
 // When o == 1 and img already fits, it returns img itself, unchanged.
-// Otherwise it behaves like [Resize]: *image.YCbCr becomes *image.YCbCr
-// 4:2:0, *image.Gray stays *image.Gray, anything else becomes *image.NRGBA.
+// Otherwise it behaves like [Resize]: *image.YCbCr and opaque colour
+// images become *image.YCbCr 4:2:0, *image.Gray stays *image.Gray, images
+// with transparency and the remaining layouts become *image.NRGBA.
 // Errors wrap [ErrInvalid]. Safe for concurrent use; img is only read.
 func Fit(img image.Image, o, maxSide int) (image.Image, error) {
 	if err := check(img, o); err != nil {
@@ -87,15 +89,25 @@ func Fit(img image.Image, o, maxSide int) (image.Image, error) {
 //     plane resampled from its own resolution (JPEG-centred chroma), in
 //     parallel on GOMAXPROCS goroutines, allocating only the output;
 //   - *image.Gray → *image.Gray, likewise;
-//   - anything else → *image.NRGBA with alpha kept, via imaging.Resize
-//     (Lanczos) and an orientation copy; this path converts the whole
-//     image to 4-byte pixels and is several times slower.
+//   - *image.NRGBA, *image.RGBA, *image.Paletted and *image.NYCbCrA whose
+//     alpha is 255 everywhere → *image.YCbCr 4:2:0: resampled in RGB
+//     (NYCbCrA: as its YCbCr planes), likewise fused and parallel, and
+//     converted with color.RGBToYCbCr's coefficients at the output size,
+//     chroma from the mean of each 2×2 block; deciding opacity reads every
+//     alpha value once, stopping at the first translucent row;
+//   - the same layouts with transparency → *image.NRGBA with alpha kept,
+//     colour resampled premultiplied by alpha, likewise fused and
+//     parallel;
+//   - anything else (NYCbCrA with transparency, CMYK, 16-bit, custom
+//     types) → *image.NRGBA with alpha kept, via imaging.Resize (Lanczos)
+//     and an orientation copy; this path converts the whole image to
+//     4-byte pixels and is several times slower.
 //
 // Errors wrap [ErrInvalid]: o outside 1..8, w or h ≤ 0, w·h over
 // [MaxOutputPixels], an empty or nil image, or a malformed image value
 // (pixel slices shorter than the bounds claim, palette indexes out of
-// range, a panic in a custom image's methods). Safe for concurrent use; img
-// is only read.
+// range, a nil palette colour, a panic in a custom image's or colour's
+// methods). Safe for concurrent use; img is only read.
 func Resize(img image.Image, o, w, h int) (image.Image, error) {
 	if err := check(img, o); err != nil {
 		return nil, err
@@ -121,6 +133,14 @@ func Resize(img image.Image, o, w, h int) (image.Image, error) {
 			return nil, err
 		}
 		return out, nil
+	case *image.NRGBA, *image.RGBA, *image.Paletted, *image.NYCbCrA:
+		out, ok, err := resizeInterleaved(m, o, w, h)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return out, nil
+		}
 	}
 	out, err := resizeOther(img, o, w, h)
 	if err != nil {
@@ -226,6 +246,7 @@ func (p *plan) addTask(i, o, W, H, dstF int, src, dst plane, g srcGeom, shareWit
 func runPlan(p *plan) error {
 	err := p.run()
 	p.n = 0
+	p.tasks = [3]task{} // do not keep the output alive in the pool
 	planPool.Put(p)
 	return err
 }

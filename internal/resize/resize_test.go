@@ -323,7 +323,9 @@ func (panicky) At(x, y int) color.Color { panic("boom") }
 type custom struct{ image.Image }
 
 // TestGenericLayouts runs the layouts served by the imaging fallback and
-// checks type, bounds, and agreement with the naive pipeline.
+// the other non-planar layouts (RGBA with alpha, Paletted, NYCbCrA with
+// alpha) and checks type, bounds, and agreement with the naive pipeline.
+// Opaque Paletted input is resampled by the fused path into YCbCr 4:2:0.
 func TestGenericLayouts(t *testing.T) {
 	src := newNRGBA(53, 41, 0, 0)
 	b := src.Bounds()
@@ -342,22 +344,23 @@ func TestGenericLayouts(t *testing.T) {
 		nycc.Cb[i], nycc.Cr[i] = 120, 135
 	}
 	for _, tc := range []struct {
-		name string
-		img  image.Image
+		name  string
+		img   image.Image
+		ycbcr bool // output *image.YCbCr rather than *image.NRGBA
 	}{
-		{"rgba", convert(image.NewRGBA(b))},
-		{"rgba64", convert(image.NewRGBA64(b))},
-		{"nrgba64", convert(image.NewNRGBA64(b))},
-		{"gray16", convert(image.NewGray16(b))},
-		{"cmyk", convert(image.NewCMYK(b))},
-		{"paletted", pal},
-		{"nycbcra", nycc},
-		{"custom", custom{src}},
+		{"rgba", convert(image.NewRGBA(b)), false},
+		{"rgba64", convert(image.NewRGBA64(b)), false},
+		{"nrgba64", convert(image.NewNRGBA64(b)), false},
+		{"gray16", convert(image.NewGray16(b)), false},
+		{"cmyk", convert(image.NewCMYK(b)), false},
+		{"paletted", pal, true},
+		{"nycbcra", nycc, false},
+		{"custom", custom{src}, false},
 		{"ycbcr negative Min", func() image.Image {
 			m := newYCbCr(53, 41, 0, 0, image.YCbCrSubsampleRatio420)
 			m.Rect = m.Rect.Add(image.Pt(-7, -3))
 			return m
-		}()},
+		}(), false},
 	} {
 		for _, o := range []int{1, 6, 7} {
 			t.Run(fmt.Sprintf("%s/o%d", tc.name, o), func(t *testing.T) {
@@ -369,13 +372,23 @@ func TestGenericLayouts(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, ok := got.(*image.NRGBA); !ok {
-					t.Fatalf("type %T, want *image.NRGBA", got)
-				}
 				if got.Bounds() != image.Rect(0, 0, w, h) {
 					t.Fatalf("bounds %v", got.Bounds())
 				}
 				ref := reference(tc.img, o, w, h)
+				if tc.ycbcr {
+					if _, ok := got.(*image.YCbCr); !ok {
+						t.Fatalf("type %T, want *image.YCbCr", got)
+					}
+					py, pc := psnr(t, luma(got), luma(ref)), psnr(t, chromaOf(got), chromaOf(ref))
+					if py < 45 || pc < 35 {
+						t.Errorf("PSNR vs imaging: luma %.1f dB < 45 or chroma %.1f dB < 35", py, pc)
+					}
+					return
+				}
+				if _, ok := got.(*image.NRGBA); !ok {
+					t.Fatalf("type %T, want *image.NRGBA", got)
+				}
 				if p := psnr(t, rgba(got), rgba(ref)); p < 45 {
 					t.Errorf("PSNR vs imaging %.1f dB < 45", p)
 				}
