@@ -8,7 +8,7 @@ import "math"
 // photo upscaled (h), a noisy A4 scan and its clean render (e, e2), a blurred
 // plasma fractal and Gaussian noise. The individual curves are in
 // testdata/quality_curves.txt, with how they were made in
-// testdata/README.encode.md. Each image follows this curve up to a factor
+// testdata/README.md (section "encode/testdata"). Each image follows this curve up to a factor
 // on its slope (0.7 for clean text, 1.2 for smooth gradients, near 1 for
 // photos), which is what qualityModel fits.
 var logSizeCurve = [100]float64{

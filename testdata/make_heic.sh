@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the HEIC fixtures in testdata/heic (see README.heic.md).
+# Regenerates the HEIC fixtures in testdata/heic (see testdata/README.md, section HEIC).
 # Needs: imagemagick (convert), libheif-examples (heif-enc, heif-info), exiftool, go.
 # Run from anywhere: sh testdata/make_heic.sh
 set -eu

@@ -2,7 +2,7 @@
 # Regenerates the PDF fixtures in testdata/pdf (package pdf). Needs python3,
 # qpdf, img2pdf and ImageMagick's convert. Run from anywhere:
 #   bash testdata/make_pdf.sh
-# Every file is generated content; see testdata/README.pdf.md for what each is.
+# Every file is generated content; see testdata/README.md (section pdf/) for what each is.
 set -euo pipefail
 cd "$(dirname "$0")/pdf"
 tmp=$(mktemp -d)

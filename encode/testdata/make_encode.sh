@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the fixtures of package encode (see README.encode.md).
+# Regenerates the fixtures of package encode (see testdata/README.md at the repository root).
 # Needs ImageMagick (convert) and exiftool.
 set -eu
 cd "$(dirname "$0")"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the orientation fixtures of internal/resize (see README.resize.md).
+# Regenerates the orientation fixtures of internal/resize (see testdata/README.md at the repository root).
 # Needs ImageMagick 6 (convert) and exiftool.
 set -eu
 cd "$(dirname "$0")"
