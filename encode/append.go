@@ -11,11 +11,11 @@ import (
 const maxJPEGSide = 1<<16 - 1
 
 // encodePlanar encodes an *image.YCbCr or *image.Gray at quality q (1..100,
-// already validated) and appends it to dst: baseline, a JFIF APP0 and no
-// other APP segment, quality on the IJG scale with image/jpeg's tables,
-// deterministic per block so the proxy search stays accurate. It is
-// internal/jpegenc (3-4x image/jpeg, same decoded pixels for 4:2:0 and
-// Gray).
+// already validated) and appends it to dst: baseline, no APP segment,
+// quality on the IJG scale with image/jpeg's tables, deterministic per block
+// so the proxy search stays accurate. It is internal/jpegenc: for 4:2:0 and
+// Gray the very bytes image/jpeg writes, 3.3x faster on one core and ~6x on
+// two.
 var encodePlanar = fastEncode
 
 // fastEncode is encodePlanar with internal/jpegenc, on all cores.
@@ -30,7 +30,7 @@ func fastEncode(dst []byte, m image.Image, q int) ([]byte, error) {
 // *image.YCbCr and *image.Gray are encoded in place; an *image.NYCbCrA that
 // is fully opaque is encoded as its YCbCr part. Every other type is first
 // converted into a pooled *image.YCbCr 4:2:0, with alpha (if any) flattened
-// onto white. The output carries no EXIF: only a JFIF APP0 segment.
+// onto white. The output carries no EXIF, no APP segment at all.
 //
 // Cost: one encode, striped over GOMAXPROCS cores for images of 64 Ki
 // pixels or more; with enough capacity in dst a handful of small

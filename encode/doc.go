@@ -23,7 +23,7 @@
 // [AppendJPEG] is the single-pass primitive. Every image with an alpha channel
 // is flattened onto white, converting straight into *image.YCbCr 4:2:0;
 // *image.YCbCr and *image.Gray are encoded without a conversion copy. Output
-// is baseline JPEG with no APP segment but at most a JFIF APP0, so no EXIF
+// is baseline JPEG with no APP segment at all, so no EXIF
 // (GPS, serial numbers) survives re-encoding.
 //
 // The helpers [DataURIPrefix], [DataURILen], [AppendDataURI] and

@@ -10,8 +10,8 @@ import (
 
 // Result is the outcome of [JPEG].
 type Result struct {
-	// Data is the JPEG: baseline, no EXIF (no APP segment but at most
-	// JFIF APP0). It is owned by the caller.
+	// Data is the JPEG: baseline, no EXIF (no APP segment at all). It is
+	// owned by the caller.
 	Data []byte
 	// Width and Height are the dimensions of Data: the input's, or smaller
 	// when the image had to be shrunk to fit.

@@ -66,7 +66,8 @@ func benchCorpus(b *testing.B) *image.YCbCr {
 // in the same run: every iteration times ours and then (timer stopped)
 // image/jpeg on the same image, so both see the same machine load, and
 // x-vs-stdlib is the ratio of their median times. It also reports our
-// output size and image/jpeg's.
+// output size and image/jpeg's, and same-bytes: 1 when the outputs are
+// identical (expected for 4:2:0 and Gray with the standard tables).
 func benchAppend(b *testing.B, m image.Image, o *Options) {
 	q := o.Quality
 	if q == 0 {
@@ -104,6 +105,11 @@ func benchAppend(b *testing.B, m image.Image, o *Options) {
 	b.ReportMetric(float64(median(theirs))/float64(median(ours)), "x-vs-stdlib")
 	b.ReportMetric(float64(len(out)), "out-bytes")
 	b.ReportMetric(float64(len(std)), "stdlib-bytes")
+	same := 0.0
+	if bytes.Equal(out, std) {
+		same = 1
+	}
+	b.ReportMetric(same, "same-bytes")
 }
 
 func median(d []time.Duration) time.Duration {
@@ -142,6 +148,65 @@ func BenchmarkPhoto1920x1440Q90OptimizeWorkers1(b *testing.B) {
 	benchAppend(b, benchPhoto(), &Options{Quality: 90, OptimizeHuffman: true, Workers: 1})
 }
 func BenchmarkPhoto1920x1440Q90Stdlib(b *testing.B) { benchStdlib(b, benchPhoto(), 90) }
+
+func BenchmarkGray1920x1440Q90Workers1(b *testing.B) {
+	benchAppend(b, lumaOf(benchPhoto()), &Options{Quality: 90, Workers: 1})
+}
+func BenchmarkGray1920x1440Q90(b *testing.B) {
+	benchAppend(b, lumaOf(benchPhoto()), &Options{Quality: 90})
+}
+
+// BenchmarkJoinStripes measures the sequential splice of a parallel encode:
+// the entropy-coded data of the 1920×1440 q90 photo cut into its 12
+// stripes, joined; x-vs-copy is its median time over that of copying the
+// same bytes (measured alternately in the same run).
+func BenchmarkJoinStripes(b *testing.B) {
+	m := benchPhoto()
+	s, err := (&Options{Quality: 90, Workers: 2}).settings()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := statePool.Get().(*state)
+	f := &st.f
+	if err := f.init(m); err != nil {
+		b.Fatal(err)
+	}
+	q := scaledQuant(s.quality)
+	st.quant[0].init(&q[0])
+	st.quant[1].init(&q[1])
+	f.quant[0], f.quant[1] = &st.quant[0], &st.quant[1]
+	p := f.plan(2, minParallelPixels)
+	ss := make([]stripeBits, p.stripes)
+	var n int
+	for i := range ss {
+		w := bitWriter{raw: true}
+		my0, my1 := f.stripeRows(p, i)
+		f.encodeRows(&w, &stdLUT, &st.b, my0, my1)
+		ss[i].tail, ss[i].nbits = w.finishRaw()
+		ss[i].buf = w.buf
+		n += len(w.buf)
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	out := joinStripes(nil, ss)
+	cp := make([]byte, 0, cap(out))
+	var tj, tc []time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		out = joinStripes(out[:0], ss)
+		tj = append(tj, time.Since(t0))
+		b.StopTimer()
+		t0 = time.Now()
+		cp = cp[:0]
+		for i := range ss {
+			cp = append(cp, ss[i].buf...)
+		}
+		tc = append(tc, time.Since(t0))
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(median(tj))/float64(median(tc)), "x-vs-copy")
+	b.ReportMetric(float64(p.stripes), "stripes")
+}
 
 func BenchmarkCorpus1920x1440Q85Workers1(b *testing.B) {
 	benchAppend(b, benchCorpus(b), &Options{Quality: 85, Workers: 1})

@@ -40,6 +40,7 @@ func (w *bitWriter) encodeBlock(zz *[blockSize]int32, mask uint64, dc, ac *huffL
 	n := len(w.buf)
 	buf := w.buf[:cap(w.buf)]
 	acc, nbits := w.acc, w.nbits
+	ff := w.stuffMask()
 
 	nb, extra := magnitude(zz[0] - prevDC)
 	code := dc[nb&15]
@@ -47,7 +48,7 @@ func (w *bitWriter) encodeBlock(zz *[blockSize]int32, mask uint64, dc, ac *huffL
 	nbits += uint(code>>16) + nb
 	if nbits >= 32 {
 		nbits -= 32
-		n = put32(buf, n, uint32(acc>>nbits))
+		n = put32(buf, n, uint32(acc>>nbits), ff)
 	}
 
 	prev := 0
@@ -61,7 +62,7 @@ func (w *bitWriter) encodeBlock(zz *[blockSize]int32, mask uint64, dc, ac *huffL
 			nbits += uint(zrl >> 16)
 			if nbits >= 32 {
 				nbits -= 32
-				n = put32(buf, n, uint32(acc>>nbits))
+				n = put32(buf, n, uint32(acc>>nbits), ff)
 			}
 			run -= 16
 		}
@@ -71,7 +72,7 @@ func (w *bitWriter) encodeBlock(zz *[blockSize]int32, mask uint64, dc, ac *huffL
 		nbits += uint(code>>16) + nb
 		if nbits >= 32 {
 			nbits -= 32
-			n = put32(buf, n, uint32(acc>>nbits))
+			n = put32(buf, n, uint32(acc>>nbits), ff)
 		}
 	}
 	if prev != blockSize-1 {
@@ -80,7 +81,7 @@ func (w *bitWriter) encodeBlock(zz *[blockSize]int32, mask uint64, dc, ac *huffL
 		nbits += uint(eob >> 16)
 		if nbits >= 32 {
 			nbits -= 32
-			n = put32(buf, n, uint32(acc>>nbits))
+			n = put32(buf, n, uint32(acc>>nbits), ff)
 		}
 	}
 	w.buf, w.acc, w.nbits = buf[:n], acc, nbits

@@ -37,8 +37,8 @@ func readPNM(b []byte) (w, h, channels int, pix []byte, err error) {
 }
 
 // TestDjpeg decodes our output with libjpeg's djpeg (skipped when it is
-// not installed): every sampling, Gray, restart markers and optimised
-// tables must decode without a warning to the right size, and to pixels
+// not installed): every sampling, Gray, bit-spliced parallel stripes and
+// optimised tables must decode without a warning to the right size, and to pixels
 // close to image/jpeg's decode of the same file.
 func TestDjpeg(t *testing.T) {
 	djpeg, err := exec.LookPath("djpeg")
@@ -56,15 +56,16 @@ func TestDjpeg(t *testing.T) {
 		m := newYCbCr(photoLike, rect, r, 5)
 		cases = append(cases,
 			tc{r.String() + "/single", m, &Options{Workers: 1}},
-			tc{r.String() + "/restart", m, &Options{Workers: 4}},
-			tc{r.String() + "/optimize-restart", m, &Options{Workers: 4, OptimizeHuffman: true, Quality: 75}},
+			tc{r.String() + "/stripes", m, &Options{Workers: 4}},
+			tc{r.String() + "/optimize-stripes", m, &Options{Workers: 4, OptimizeHuffman: true, Quality: 75}},
 		)
 	}
 	g := newGray(photoLike, rect, 5)
 	cases = append(cases,
 		tc{"gray/single", g, &Options{Workers: 1}},
-		tc{"gray/restart-optimize", g, &Options{Workers: 4, OptimizeHuffman: true}},
+		tc{"gray/stripes-optimize", g, &Options{Workers: 4, OptimizeHuffman: true}},
 		tc{"tiny/1x1", newYCbCr(photoLike, image.Rect(0, 0, 1, 1), image.YCbCrSubsampleRatio420, 1), nil},
+		tc{"420/jfif", newYCbCr(photoLike, rect, image.YCbCrSubsampleRatio420, 6), &Options{Workers: 2, JFIF: true}},
 	)
 	dir := t.TempDir()
 	for _, c := range cases {
@@ -73,8 +74,8 @@ func TestDjpeg(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if f, _ := newFrame(c.img); c.o != nil && c.o.Workers > 1 && f.plan(c.o.Workers).interval == 0 {
-				t.Fatalf("expected restart markers")
+			if f, _ := newFrame(c.img); c.o != nil && c.o.Workers > 1 && f.plan(c.o.Workers, minParallelPixels).stripes < 2 {
+				t.Fatalf("expected parallel stripes")
 			}
 			path := filepath.Join(dir, "out.jpg")
 			if err := os.WriteFile(path, out, 0o644); err != nil {

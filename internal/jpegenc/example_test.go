@@ -32,8 +32,14 @@ func ExampleAppend() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(bytes.HasPrefix(buf, []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00")), dec.Bounds(), dec.(*image.YCbCr).SubsampleRatio)
-	// Output: true (0,0)-(64,48) YCbCrSubsampleRatio420
+	// For 4:2:0 and Gray the bytes are image/jpeg's, only faster.
+	var std bytes.Buffer
+	if err := jpeg.Encode(&std, m, &jpeg.Options{Quality: 85}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(dec.Bounds(), dec.(*image.YCbCr).SubsampleRatio, bytes.Equal(buf, std.Bytes()))
+	// Output: (0,0)-(64,48) YCbCrSubsampleRatio420 true
 }
 
 func ExampleAppend_unsupported() {

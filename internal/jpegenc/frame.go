@@ -167,20 +167,26 @@ func (f *frame) chromaAt(e *edgeBlock, plane []byte, mx, my int) ([]byte, int, i
 func (f *frame) eachBlock(my0, my1 int, e *edgeBlock, fn func(pix []byte, off, stride, comp int)) {
 	for my := my0; my < my1; my++ {
 		for mx := range f.mcusX {
-			x0, y0 := mx*8*f.hs, my*8*f.vs
-			for v := range f.vs {
-				for h := range f.hs {
-					pix, off, stride := blockAt(e, f.y, f.yStride, x0+8*h, y0+8*v, f.w, f.h)
-					fn(pix, off, stride, 0)
-				}
-			}
-			if f.gray {
-				continue
-			}
-			pix, off, stride := f.chromaAt(e, f.cb, mx, my)
-			fn(pix, off, stride, 1)
-			pix, off, stride = f.chromaAt(e, f.cr, mx, my)
-			fn(pix, off, stride, 2)
+			f.mcuBlocks(mx, my, e, fn)
 		}
 	}
+}
+
+// mcuBlocks passes the blocks of MCU (mx, my) to fn in scan order, as
+// eachBlock does.
+func (f *frame) mcuBlocks(mx, my int, e *edgeBlock, fn func(pix []byte, off, stride, comp int)) {
+	x0, y0 := mx*8*f.hs, my*8*f.vs
+	for v := range f.vs {
+		for h := range f.hs {
+			pix, off, stride := blockAt(e, f.y, f.yStride, x0+8*h, y0+8*v, f.w, f.h)
+			fn(pix, off, stride, 0)
+		}
+	}
+	if f.gray {
+		return
+	}
+	pix, off, stride := f.chromaAt(e, f.cb, mx, my)
+	fn(pix, off, stride, 1)
+	pix, off, stride = f.chromaAt(e, f.cr, mx, my)
+	fn(pix, off, stride, 2)
 }

@@ -1,7 +1,7 @@
 package jpegenc
 
-// jfifAPP0 is the JFIF APP0 segment: version 1.01, no density units,
-// aspect ratio 1:1, no thumbnail.
+// jfifAPP0 is the JFIF APP0 segment Options.JFIF adds: version 1.01, no
+// density units, aspect ratio 1:1, no thumbnail.
 var jfifAPP0 = []byte{
 	0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00,
 	0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
@@ -12,22 +12,23 @@ func appendMarker(dst []byte, marker byte, payloadLen int) []byte {
 	return append(dst, 0xff, marker, byte(n>>8), byte(n))
 }
 
-// writeHeader appends SOI, APP0 (JFIF), the extra APP segments, DQT, SOF0,
-// DHT, DRI (for restart intervals) and SOS.
-func (f *frame) writeHeader(dst []byte, s *settings, q *[2][blockSize]uint8, specs *[nHuff]huffSpec, p plan) []byte {
+// writeHeader appends SOI, APP0 (JFIF, if asked for), the extra APP
+// segments, DQT, SOF0, DHT and SOS, laid out byte for byte as image/jpeg
+// writes them: both quantisation tables in one DQT (also for Gray, which
+// uses only the first), components 1, 2, 3 with tables 0, 1, 1, and only
+// the luma Huffman tables for Gray.
+func (f *frame) writeHeader(dst []byte, s *settings, q *[2][blockSize]uint8, specs *[nHuff]huffSpec) []byte {
 	dst = append(dst, 0xff, 0xd8)
-	dst = append(dst, jfifAPP0...)
+	if s.jfif {
+		dst = append(dst, jfifAPP0...)
+	}
 	for _, seg := range s.app {
 		dst = appendMarker(dst, seg.Marker, len(seg.Data))
 		dst = append(dst, seg.Data...)
 	}
 
-	nq := 2
-	if f.gray {
-		nq = 1
-	}
-	dst = appendMarker(dst, 0xdb, nq*(1+blockSize))
-	for i := range nq {
+	dst = appendMarker(dst, 0xdb, 2*(1+blockSize))
+	for i := range 2 {
 		dst = append(dst, byte(i))
 		dst = append(dst, q[i][:]...)
 	}
@@ -53,11 +54,6 @@ func (f *frame) writeHeader(dst []byte, s *settings, q *[2][blockSize]uint8, spe
 		dst = append(dst, "\x00\x10\x01\x11"[i])
 		dst = append(dst, specs[i].count[:]...)
 		dst = append(dst, specs[i].value...)
-	}
-
-	if p.interval > 0 {
-		dst = appendMarker(dst, 0xdd, 2)
-		dst = append(dst, byte(p.interval>>8), byte(p.interval))
 	}
 
 	dst = appendMarker(dst, 0xda, 4+2*nc)

@@ -1,7 +1,6 @@
 package jpegenc
 
 import (
-	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -11,33 +10,30 @@ const (
 	// goroutine start-up costs more than it saves.
 	minParallelPixels = 1 << 16
 	// targetStripes is how many stripes a parallel encode aims for: enough
-	// to balance load on busy machines, few enough that restart markers
-	// cost nothing measurable (about 4 bytes each).
+	// to balance load on busy machines, few enough that the per-stripe
+	// costs (a goroutine hand-off and the DC predictors, one MCU's DCTs)
+	// stay negligible. Stripes cost no output bytes.
 	targetStripes = 16
 )
 
 // plan is the stripe layout of one encode.
 type plan struct {
-	rowsPer  int // MCU rows per stripe
-	stripes  int
-	interval int // restart interval in MCUs; 0 means no restart markers
-	workers  int
+	rowsPer int // MCU rows per stripe
+	stripes int
+	workers int
 }
 
-// plan splits the frame into stripes for workers goroutines. The layout
-// depends only on the image size (and on whether workers > 1).
-func (f *frame) plan(workers int) plan {
+// plan splits the frame into stripes for workers goroutines; images under
+// minPixels pixels get one stripe. The output does not depend on the
+// layout: stripes are joined at the bit level.
+func (f *frame) plan(workers, minPixels int) plan {
 	p := plan{rowsPer: f.mcusY, stripes: 1, workers: 1}
-	if workers <= 1 || f.w*f.h < minParallelPixels || f.mcusY < 2 {
+	if workers <= 1 || f.w*f.h < minPixels || f.mcusY < 2 {
 		return p
 	}
 	rows := (f.mcusY + targetStripes - 1) / targetStripes
-	if rows*f.mcusX > 0xffff {
-		rows = max(1, 0xffff/f.mcusX)
-	}
 	p.rowsPer = rows
 	p.stripes = (f.mcusY + rows - 1) / rows
-	p.interval = rows * f.mcusX
 	p.workers = min(workers, p.stripes)
 	return p
 }
@@ -84,12 +80,13 @@ func (sc *blockScratch) transform(pix []byte, off, stride int, z *quantizer) uin
 
 // scratch holds per-stripe buffers reused across calls through a pool.
 type scratch struct {
-	bufs   [][]byte
+	bits   []stripeBits
 	blocks []blockScratch
 	toks   [][]token
 	freq   [][nHuff][256]uint32
 	// total frequencies, merged over stripes.
 	total [nHuff][256]uint32
+	join  splicer
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -97,11 +94,11 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // getScratch returns pooled scratch with n empty stripe buffers.
 func getScratch(n int, tokens bool) *scratch {
 	s := scratchPool.Get().(*scratch)
-	for len(s.bufs) < n {
-		s.bufs = append(s.bufs, nil)
+	for len(s.bits) < n {
+		s.bits = append(s.bits, stripeBits{})
 	}
 	for i := range n {
-		s.bufs[i] = s.bufs[i][:0]
+		s.bits[i] = stripeBits{buf: s.bits[i].buf[:0]}
 	}
 	if len(s.blocks) < n {
 		s.blocks = make([]blockScratch, n)
@@ -125,8 +122,8 @@ func getScratch(n int, tokens bool) *scratch {
 // release returns s to the pool unless it grew very large.
 func (s *scratch) release() {
 	var n int
-	for _, b := range s.bufs {
-		n += cap(b)
+	for _, b := range s.bits {
+		n += cap(b.buf)
 	}
 	for _, t := range s.toks {
 		n += 4 * cap(t)
@@ -136,10 +133,30 @@ func (s *scratch) release() {
 	}
 }
 
+// startDCs returns the DC predictors at the start of MCU row my: zero for
+// the first row, else the quantised DCs of the last block of each
+// component in the last MCU of row my-1, recomputed here (one MCU's DCTs)
+// so that a stripe can be coded without waiting for the one before it.
+func (f *frame) startDCs(my int, sc *blockScratch) (dc [3]int32) {
+	if my == 0 {
+		return dc
+	}
+	qy, qc := f.quant[0], f.quant[1]
+	f.mcuBlocks(f.mcusX-1, my-1, &sc.e, func(pix []byte, off, stride, comp int) {
+		if comp == 0 {
+			sc.transform(pix, off, stride, qy)
+		} else {
+			sc.transform(pix, off, stride, qc)
+		}
+		dc[comp] = sc.zz[0]
+	})
+	return dc
+}
+
 // encodeRows Huffman-codes the MCU rows [my0, my1) into w with luts,
-// starting DC prediction afresh, and pads the last byte.
+// starting from the DC predictors of row my0.
 func (f *frame) encodeRows(w *bitWriter, luts *[nHuff]huffLUT, sc *blockScratch, my0, my1 int) {
-	var dc [3]int32
+	dc := f.startDCs(my0, sc)
 	qy, qc := f.quant[0], f.quant[1]
 	f.eachBlock(my0, my1, &sc.e, func(pix []byte, off, stride, comp int) {
 		if comp == 0 {
@@ -150,42 +167,32 @@ func (f *frame) encodeRows(w *bitWriter, luts *[nHuff]huffLUT, sc *blockScratch,
 			dc[comp] = w.encodeBlock(&sc.zz, mask, &luts[hChromDC], &luts[hChromAC], dc[comp])
 		}
 	})
-	w.finish()
 }
 
 // encode appends the entropy-coded data of the whole frame to dst, using
-// b as scratch when single-threaded.
+// b as scratch when single-threaded. With several stripes each is coded
+// into its own raw bit stream concurrently, and a splicer joins them in
+// order as they complete.
 func (f *frame) encode(dst []byte, luts *[nHuff]huffLUT, b *blockScratch, p plan) []byte {
 	if p.stripes == 1 {
 		w := bitWriter{buf: dst}
 		f.encodeRows(&w, luts, b, 0, f.mcusY)
+		w.finish()
 		return w.buf
 	}
 	s := getScratch(p.stripes, false)
 	defer s.release()
+	s.join.start(dst, s.bits[:p.stripes])
 	parallel(p.stripes, p.workers, func(i int) {
-		w := bitWriter{buf: s.bufs[i]}
+		sb := &s.bits[i]
+		w := bitWriter{buf: sb.buf, raw: true}
 		my0, my1 := f.stripeRows(p, i)
 		f.encodeRows(&w, luts, &s.blocks[i], my0, my1)
-		s.bufs[i] = w.buf
+		sb.tail, sb.nbits = w.finishRaw()
+		sb.buf = w.buf
+		s.join.complete(i)
 	})
-	return joinStripes(dst, s.bufs[:p.stripes])
-}
-
-// joinStripes appends the stripes separated by RST0..RST7 markers.
-func joinStripes(dst []byte, bufs [][]byte) []byte {
-	n := 2 * len(bufs)
-	for _, b := range bufs {
-		n += len(b)
-	}
-	dst = slices.Grow(dst, n)
-	for i, b := range bufs {
-		if i > 0 {
-			dst = append(dst, 0xff, 0xd0+byte((i-1)&7))
-		}
-		dst = append(dst, b...)
-	}
-	return dst
+	return s.join.finish()
 }
 
 // tokenize runs the first pass of OptimizeHuffman: it quantises every
@@ -195,10 +202,10 @@ func (f *frame) tokenize(p plan) *scratch {
 	s := getScratch(p.stripes, true)
 	qy, qc := f.quant[0], f.quant[1]
 	parallel(p.stripes, p.workers, func(i int) {
-		var dc [3]int32
 		toks, freq := s.toks[i], &s.freq[i]
 		my0, my1 := f.stripeRows(p, i)
 		sc := &s.blocks[i]
+		dc := f.startDCs(my0, sc)
 		f.eachBlock(my0, my1, &sc.e, func(pix []byte, off, stride, comp int) {
 			if comp == 0 {
 				mask := sc.transform(pix, off, stride, qy)
@@ -229,11 +236,14 @@ func (f *frame) emitTokens(dst []byte, s *scratch, luts *[nHuff]huffLUT, p plan)
 		w.finish()
 		return w.buf
 	}
+	s.join.start(dst, s.bits[:p.stripes])
 	parallel(p.stripes, p.workers, func(i int) {
-		w := bitWriter{buf: s.bufs[i]}
+		sb := &s.bits[i]
+		w := bitWriter{buf: sb.buf, raw: true}
 		w.emitTokens(s.toks[i], luts)
-		w.finish()
-		s.bufs[i] = w.buf
+		sb.tail, sb.nbits = w.finishRaw()
+		sb.buf = w.buf
+		s.join.complete(i)
 	})
-	return joinStripes(dst, s.bufs[:p.stripes])
+	return s.join.finish()
 }

@@ -45,6 +45,7 @@ func tokenizeBlock(toks []token, freq *[nHuff][256]uint32, zz *[blockSize]int32,
 // emitTokens Huffman-codes toks with luts.
 func (w *bitWriter) emitTokens(toks []token, luts *[nHuff]huffLUT) {
 	const batch = 64
+	ff := w.stuffMask()
 	for len(toks) > 0 {
 		chunk := toks[:min(len(toks), batch)]
 		toks = toks[len(chunk):]
@@ -59,7 +60,7 @@ func (w *bitWriter) emitTokens(toks []token, luts *[nHuff]huffLUT) {
 			nbits += uint(code>>16) + nb
 			if nbits >= 32 {
 				nbits -= 32
-				n = put32(buf, n, uint32(acc>>nbits))
+				n = put32(buf, n, uint32(acc>>nbits), ff)
 			}
 		}
 		w.buf, w.acc, w.nbits = buf[:n], acc, nbits

@@ -3,9 +3,11 @@ package jpegenc
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -217,22 +219,40 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestAPPSegments checks extra APPn segments are written after JFIF APP0
-// and the image still decodes.
+// TestAPPSegments checks the optional JFIF APP0 and extra APPn segments
+// are written right after SOI, in that order, that nothing else changes,
+// and that the image still decodes.
 func TestAPPSegments(t *testing.T) {
 	m := newGray(patterns["gradient"], image.Rect(0, 0, 20, 20), 1)
 	icc := append([]byte("ICC_PROFILE\x00\x01\x01"), bytes.Repeat([]byte{0xab}, 300)...)
-	out, err := Append(nil, m, &Options{APP: []Segment{{Marker: 0xe2, Data: icc}}})
+	app2 := append([]byte{0xff, 0xe2, byte((len(icc) + 2) >> 8), byte(len(icc) + 2)}, icc...)
+	plain, err := Append(nil, m, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := append([]byte{0xff, 0xd8}, jfifAPP0...)
-	want = append(want, 0xff, 0xe2, byte((len(icc)+2)>>8), byte(len(icc)+2))
-	want = append(want, icc...)
-	if !bytes.HasPrefix(out, want) {
-		t.Errorf("header does not start SOI, APP0 JFIF, APP2")
+	tests := []struct {
+		name   string
+		o      *Options
+		insert []byte
+	}{
+		{"none", &Options{}, nil},
+		{"JFIF", &Options{JFIF: true}, jfifAPP0},
+		{"APP2", &Options{APP: []Segment{{Marker: 0xe2, Data: icc}}}, app2},
+		{"JFIF+APP2", &Options{JFIF: true, APP: []Segment{{Marker: 0xe2, Data: icc}}}, append(slices.Clone(jfifAPP0), app2...)},
 	}
-	decode(t, out)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := Append(nil, m, tt.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := slices.Concat(plain[:2], tt.insert, plain[2:])
+			if !bytes.Equal(out, want) {
+				t.Errorf("output is not SOI, %d inserted bytes, then the plain output", len(tt.insert))
+			}
+			decode(t, out)
+		})
+	}
 }
 
 // TestAppendKeepsPrefix checks Append appends to dst.
@@ -328,19 +348,28 @@ func TestConcurrentAppend(t *testing.T) {
 	}
 }
 
-// TestDeterministicAcrossWorkers checks the stripe layout does not depend
-// on the number of workers beyond one.
+// TestDeterministicAcrossWorkers checks the output does not depend on the
+// number of workers, for every sampling (also those image/jpeg cannot
+// write) and with optimised tables.
 func TestDeterministicAcrossWorkers(t *testing.T) {
-	m := newYCbCr(patterns["photo"], image.Rect(0, 0, 400, 320), image.YCbCrSubsampleRatio422, 4)
-	a, err := Append(nil, m, &Options{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Append(nil, m, &Options{Workers: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a, b) {
-		t.Errorf("Workers=2 and Workers=7 outputs differ")
+	for _, r := range ratios {
+		m := newYCbCr(patterns["photo"], image.Rect(0, 0, 400, 320), r, 4)
+		for _, opt := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%v/optimize=%v", r, opt), func(t *testing.T) {
+				want, err := Append(nil, m, &Options{Workers: 1, OptimizeHuffman: opt})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, w := range []int{2, 7} {
+					got, err := Append(nil, m, &Options{Workers: w, OptimizeHuffman: opt})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(got, want) {
+						t.Errorf("Workers=%d output differs from Workers=1 at byte %d", w, firstDiff(got, want))
+					}
+				}
+			})
+		}
 	}
 }
