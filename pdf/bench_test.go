@@ -93,3 +93,29 @@ func BenchmarkTrimFixture(b *testing.B) {
 		benchTrim(b, in, nil)
 	})
 }
+
+// BenchmarkPrescan measures the raw-byte prescan Trim runs before pdfcpu
+// (object and cross-reference counts, cross-reference stream inflation), as
+// a fraction of pdfcpu's own optimise of the same document.
+func BenchmarkPrescan(b *testing.B) {
+	run := func(b *testing.B, data []byte) {
+		base := baselineOptimize(b, data)
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		b.ResetTimer()
+		start := time.Now()
+		for range b.N {
+			if err := prescan(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+		per := time.Since(start) / time.Duration(b.N)
+		b.StopTimer()
+		n, _ := countObjects(data, maxObjects)
+		b.ReportMetric(float64(n), "objects")
+		b.ReportMetric(float64(per)/float64(base), "x-pdfcpu-optimize")
+	}
+	b.Run("g_10page", func(b *testing.B) { run(b, corpusFile(b, "g_10page.pdf")) })
+	b.Run("objects-49996", func(b *testing.B) { run(b, manyObjects(maxObjects-4)) })
+	b.Run("objstm-flate-xref", func(b *testing.B) { run(b, objStmX(b, 3, 1<<20, "/Type/XRef", "", 0)) })
+}

@@ -13,6 +13,12 @@
 // inline image data and all) and looking for painting operators, following
 // Form XObjects and annotation appearance streams; see [Trim] for the rules.
 //
+// Hostile input is bounded before and around the PDF library: a pass over
+// the raw bytes refuses too many objects or cross-reference entries and
+// cross-reference streams that inflate too far, pdfcpu's own limits are set
+// low for what it decodes, and a page whose content inflates past 16 MiB is
+// refused, all with ErrTooLarge (see [Options.MaxInputPages] for the list).
+//
 // The package uses github.com/pdfcpu/pdfcpu for parsing and writing. It calls
 // pdfcpu's DisableConfigDir once before first use, so it never creates
 // pdfcpu's configuration directory under $HOME; it writes no files at all.

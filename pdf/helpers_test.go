@@ -12,7 +12,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
-// fixture reads testdata/pdf/name (see testdata/README.pdf.md).
+// fixture reads testdata/pdf/name (see testdata/README.md, section pdf/).
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "testdata", "pdf", name))

@@ -215,10 +215,10 @@ func decodeImage(xt *model.XRefTable, sd types.StreamDict, w, h int) (img image.
 	case len(names) == 0 || (len(names) == 1 && names[0] == "FlateDecode"):
 		bps := *bpc / 8 // bytes per sample
 		need := int64(w) * int64(h) * int64(n) * int64(bps)
-		if need > maxDecodeBytes {
+		if need > maxRawImageBytes {
 			return nil, false
 		}
-		pix, err := decodeStream(&sd, maxDecodeBytes)
+		pix, err := decodeStream(&sd, need+need/64+64<<10) // some slack for trailing bytes
 		if err != nil || int64(len(pix)) < need {
 			return nil, false
 		}

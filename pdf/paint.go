@@ -1,6 +1,10 @@
 package pdf
 
 import (
+	"errors"
+	"fmt"
+
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
@@ -14,8 +18,13 @@ import (
 //   - an annotation paints when it is not Hidden/NoView and its normal
 //     appearance stream paints;
 //   - anything that cannot be resolved or decoded (unknown XObject name,
-//     undecodable stream, malformed content, too much content) counts as
-//     painting: a page is only dropped when it is proven empty.
+//     undecodable stream, malformed content) counts as painting: a page is
+//     only dropped when it is proven empty;
+//   - a page whose content (its content streams, the Form XObjects they
+//     draw and its annotation appearances) decodes to more than
+//     maxContentBytes is refused with ErrTooLarge: keeping it unexamined
+//     would let pdfcpu inflate it again later (ExtractPages decodes page
+//     content with its own default limit of 512 MiB).
 
 // resolver looks up XObjects for the operator scanner. It exists so the
 // scanner can be tested without a PDF around it.
@@ -29,10 +38,13 @@ type resolver interface {
 
 // painter scans content streams for painting operators.
 type painter struct {
-	r       resolver
-	budget  int64            // decoded content bytes still allowed for this page
-	memo    map[memoKey]bool // form id → paints
-	visited map[int]bool     // forms on the current Do stack (cycle guard)
+	r      resolver
+	budget int64 // decoded content bytes still allowed for this page
+	// tooLarge records that the budget ran out or a stream hit the decode
+	// limit: the page is then refused, not judged.
+	tooLarge bool
+	memo     map[memoKey]bool // form id → paints
+	visited  map[int]bool     // forms on the current Do stack (cycle guard)
 }
 
 type memoKey struct {
@@ -60,6 +72,7 @@ func (p *painter) paints(streams [][]byte, res types.Dict, st *scanState, depth 
 	for _, s := range streams {
 		p.budget -= int64(len(s))
 		if p.budget < 0 {
+			p.tooLarge = true
 			return true
 		}
 	}
@@ -132,6 +145,9 @@ func (p *painter) doPaints(res types.Dict, name string, invisible bool, depth in
 		return true
 	}
 	kind, content, formRes, id, err := p.r.xobject(res, name)
+	if isDecodeLimit(err) {
+		p.tooLarge = true
+	}
 	if err != nil || kind != "Form" {
 		return true // images, PostScript, unresolvable: paints (or unknown)
 	}
@@ -217,8 +233,11 @@ func (x xrefResolver) xobject(res types.Dict, name string) (string, []byte, type
 }
 
 // decodeStream returns the decoded bytes of sd without modifying the
-// cross-reference table's copy; decoding more than limit bytes is an error.
+// cross-reference table's copy; decoding more than limit bytes is an error
+// matching filter.ErrDecodeLimitExceeded (a limit below 1 counts as 1: pdfcpu
+// reads 0 as its default of 512 MiB).
 func decodeStream(sd *types.StreamDict, limit int64) ([]byte, error) {
+	limit = max(limit, 1)
 	c := *sd
 	c.Content = nil
 	if len(c.FilterPipeline) == 0 || len(c.Raw) == 0 {
@@ -232,24 +251,39 @@ func decodeStream(sd *types.StreamDict, limit int64) ([]byte, error) {
 	return c.Content, nil
 }
 
-// pagePaints reports whether page pageNr (1-based) of xt would paint anything.
-func pagePaints(xt *model.XRefTable, pageNr int) (bool, error) {
-	d, _, inh, err := xt.PageDict(pageNr, false)
-	if err != nil {
-		return false, err
-	}
-	var res types.Dict
-	if inh != nil {
-		res = inh.Resources
-	}
+// isDecodeLimit reports an error from decoding more than the limit.
+func isDecodeLimit(err error) bool {
+	return err != nil && errors.Is(err, filter.ErrDecodeLimitExceeded)
+}
+
+// errContentLimit is returned for a page whose decoded content exceeds
+// maxContentBytes; Trim wraps it in ErrTooLarge.
+var errContentLimit = fmt.Errorf("content decodes to more than %d MiB", maxContentBytes>>20)
+
+// pagePaints reports whether the page with dictionary d, drawn with the
+// resources res in effect, would paint anything. Its error is
+// errContentLimit when the page's content exceeds maxContentBytes.
+func pagePaints(xt *model.XRefTable, d, res types.Dict) (bool, error) {
 	p := &painter{
 		r:       xrefResolver{xt},
 		budget:  maxContentBytes,
 		memo:    map[memoKey]bool{},
 		visited: map[int]bool{},
 	}
+	paints, err := p.page(xt, d, res)
+	if p.tooLarge {
+		return false, errContentLimit
+	}
+	return paints, err
+}
+
+// page is pagePaints with painter p.
+func (p *painter) page(xt *model.XRefTable, d, res types.Dict) (bool, error) {
 	if o, found := d.Find("Contents"); found {
-		streams, ok := contentStreams(xt, o)
+		streams, ok, err := contentStreams(xt, o)
+		if err != nil {
+			return false, err
+		}
 		if !ok {
 			return true, nil
 		}
@@ -262,49 +296,54 @@ func pagePaints(xt *model.XRefTable, pageNr int) (bool, error) {
 }
 
 // contentStreams decodes a page's /Contents (a stream or an array of
-// streams); ok is false when any of them cannot be resolved or decoded.
-func contentStreams(xt *model.XRefTable, o types.Object) (streams [][]byte, ok bool) {
+// streams); ok is false when any of them cannot be resolved or decoded, and
+// the error is errContentLimit when they decode to more than
+// maxContentBytes.
+func contentStreams(xt *model.XRefTable, o types.Object) (streams [][]byte, ok bool, err error) {
 	if dangling(xt, o) {
-		return nil, false
+		return nil, false, nil
 	}
-	o, err := xt.Dereference(o)
+	o, err = xt.Dereference(o)
 	if err != nil {
-		return nil, false
+		return nil, false, nil
 	}
 	var refs types.Array
 	switch v := o.(type) {
 	case nil:
-		return nil, true
+		return nil, true, nil
 	case types.StreamDict:
 		refs = types.Array{v}
 	case types.Array:
 		refs = v
 	default:
-		return nil, false
+		return nil, false, nil
 	}
 	var total int64
 	for _, r := range refs {
 		if dangling(xt, r) {
-			return nil, false
+			return nil, false, nil
 		}
 		sd, _, err := xt.DereferenceStreamDict(r)
 		if err != nil {
-			return nil, false
+			return nil, false, nil
 		}
 		if sd == nil {
 			continue // null entries paint nothing
 		}
-		b, err := decodeStream(sd, maxContentBytes)
+		b, err := decodeStream(sd, maxContentBytes-total)
+		if isDecodeLimit(err) {
+			return nil, false, errContentLimit
+		}
 		if err != nil {
-			return nil, false
+			return nil, false, nil
 		}
 		total += int64(len(b))
 		if total > maxContentBytes {
-			return nil, false
+			return nil, false, errContentLimit
 		}
 		streams = append(streams, b)
 	}
-	return streams, true
+	return streams, true, nil
 }
 
 // Annotation flags (§12.5.3).
@@ -395,7 +434,10 @@ func appearancePaints(xt *model.XRefTable, p *painter, annot types.Dict, n types
 		if sd == nil {
 			continue
 		}
-		b, err := decodeStream(sd, maxContentBytes)
+		b, err := decodeStream(sd, p.budget)
+		if isDecodeLimit(err) {
+			p.tooLarge = true
+		}
 		if err != nil {
 			return true
 		}

@@ -96,11 +96,15 @@ func TestScanPaints(t *testing.T) {
 }
 
 func TestScanBudget(t *testing.T) {
-	// Content beyond the per-page budget counts as painting (not proven empty).
+	// Content beyond the per-page budget counts as painting (not proven
+	// empty) and flags the page, which Trim then refuses with ErrTooLarge.
 	p := &painter{budget: 8, memo: map[memoKey]bool{}, visited: map[int]bool{}}
 	var st scanState
 	if !p.paints([][]byte{[]byte("q Q q Q q Q")}, nil, &st, 0) {
 		t.Error("content over budget reported empty")
+	}
+	if !p.tooLarge {
+		t.Error("content over budget not flagged tooLarge (Trim would not refuse the page)")
 	}
 }
 

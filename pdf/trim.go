@@ -11,6 +11,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 // Result is what [Trim] produced and decided.
@@ -58,14 +59,14 @@ func newConfig() *model.Configuration {
 	c.WriteXRefStream = true
 	c.UserPW, c.OwnerPW = "", ""
 	c.Limits = model.ResourceLimits{
-		MaxStreamBytes:       maxDecodeBytes,
+		MaxStreamBytes:       maxStreamBytes,
 		MaxDecodeBytes:       maxDecodeBytes,
 		MaxImagePixels:       maxImagePixels,
-		MaxImageBytes:        maxDecodeBytes,
-		MaxObjectCount:       maxObjects,
+		MaxImageBytes:        maxRawImageBytes,
+		MaxObjectCount:       maxXRefEntries,
 		MaxObjectStreamCount: maxObjects,
 		MaxObjectStreamFirst: 16 << 20,
-		MaxXRefEntries:       maxObjects,
+		MaxXRefEntries:       maxXRefEntries,
 		MaxRecursionDepth:    maxRecursion,
 	}
 	return c
@@ -85,7 +86,9 @@ const headerWindow = 1024
 // visible annotation whose appearance paints. "q Q", whitespace, comments,
 // marked content and "re W n" clipping alone are empty. Content that cannot
 // be decoded or resolved counts as painting, so a page is dropped only when
-// it is proven empty.
+// it is proven empty; but a page examined whose content (with its forms and
+// annotation appearances) decodes to more than 16 MiB is refused with
+// ErrTooLarge rather than kept unexamined.
 //
 // Sizing: the kept pages are written after pdfcpu's optimisation. When that
 // is over MaxBytes (or FitImages is set), embedded image XObjects are
@@ -103,9 +106,15 @@ const headerWindow = 1024
 // ErrTooLarge, or are ctx.Err(). Panics inside pdfcpu are recovered and
 // returned as ErrCorrupt. ctx is checked between steps and pages.
 //
-// Cost: pdfcpu parses the whole input in memory (a few times its size); the
-// emptiness check decodes only the content streams of the pages examined;
-// image re-encoding decodes one image at a time. Trim writes no files. It is
+// Cost: before parsing, one pass over the raw bytes counts objects and
+// cross-reference entries and inflates cross-reference streams without
+// keeping them, refusing inputs over the work limits (see
+// Options.MaxInputPages). pdfcpu then parses the whole input in memory (a
+// few times its size, plus about 3 KB an object: at most ~150 MiB at the
+// 50,000-object cap); the emptiness check walks the page tree once and
+// decodes only the content of the pages examined (16 MiB at most each);
+// image re-encoding decodes one image at a time (a raw 600 dpi A4 RGB scan
+// costs about 4 times its 104 MB of samples). Trim writes no files. It is
 // safe for concurrent use.
 func Trim(ctx context.Context, data []byte, opts *Options) (res *Result, err error) {
 	setup()
@@ -137,19 +146,32 @@ func Trim(ctx context.Context, data []byte, opts *Options) (res *Result, err err
 		return nil, err
 	}
 
-	for i := 1; i <= pc.PageCount && len(res.Kept) < o.MaxPages; i++ {
+	err = walkPages(pc.XRefTable, func(i int, page, pageRes types.Dict) error {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
-		paints, err := pagePaints(pc.XRefTable, i)
+		paints, err := pagePaints(pc.XRefTable, page, pageRes)
+		if errors.Is(err, errContentLimit) {
+			return fmt.Errorf("%w: page %d: %w", ErrTooLarge, i, err)
+		}
 		if err != nil {
-			return nil, classify(fmt.Errorf("page %d: %w", i, err))
+			return fmt.Errorf("page %d: %w", i, err)
 		}
 		if paints {
 			res.Kept = append(res.Kept, i)
 		} else {
 			res.Empty = append(res.Empty, i)
 		}
+		if len(res.Kept) == o.MaxPages {
+			return errStopWalk
+		}
+		return nil
+	})
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			return nil, ctxErr
+		}
+		return nil, classify(err)
 	}
 	if len(res.Kept) == 0 {
 		return nil, fmt.Errorf("%w (%d pages)", ErrAllEmpty, pc.PageCount)
@@ -200,14 +222,21 @@ func checkHeader(data []byte) error {
 	return nil
 }
 
-// readContext parses and validates data with pdfcpu and applies the page cap.
+// readContext parses and validates data with pdfcpu and applies the object
+// and page caps.
 func readContext(data []byte, o *Options) (*model.Context, error) {
+	if err := prescan(data); err != nil {
+		return nil, err
+	}
 	pc, err := api.ReadContext(bytes.NewReader(data), newConfig())
 	if err != nil {
 		return nil, classify(fmt.Errorf("read: %w", err))
 	}
-	if len(pc.Table) > maxObjects {
-		return nil, fmt.Errorf("%w: %d objects, limit %d", ErrTooLarge, len(pc.Table), maxObjects)
+	if n := len(pc.Table) - 1; n > maxXRefEntries { // entry 0 is the free list head
+		return nil, fmt.Errorf("%w: %d cross-reference entries, limit %d", ErrTooLarge, n, maxXRefEntries)
+	}
+	if err := checkMetadata(pc.XRefTable); err != nil {
+		return nil, err
 	}
 	// The page count is known for sure only after validation; refuse early
 	// on the page tree root's /Count, and again after.
@@ -248,9 +277,12 @@ func writeContext(pc *model.Context) (out []byte, err error) {
 	return buf.Bytes(), nil
 }
 
-// classify wraps a pdfcpu error with the sentinel that describes it.
+// classify wraps a pdfcpu error with the sentinel that describes it; errors
+// that already match one of ours are returned as they are.
 func classify(err error) error {
 	switch {
+	case errors.Is(err, ErrTooLarge), errors.Is(err, ErrCorrupt), errors.Is(err, ErrEncrypted):
+		return err
 	case errors.Is(err, pdfcpu.ErrWrongPassword), errors.Is(err, pdfcpu.ErrOwnerPasswordRequired):
 		return fmt.Errorf("%w: %w", ErrEncrypted, err)
 	case errors.Is(err, filter.ErrDecodeLimitExceeded), errors.Is(err, model.ErrMaxRecursionDepthExceeded):
