@@ -50,9 +50,14 @@ func workingSet(hdr header, scale, maxSide int) int64 {
 	return decoded + 2*4*out
 }
 
-// pdfWorkingSetFactor × the input size is what a PDF job reserves from a
-// Limiter.
-const pdfWorkingSetFactor = 4
+// pdfWorkingSet is what a PDF job reserves from a Limiter: measured peaks
+// are ~8× the input for image-heavy scans being resampled (g_10page.pdf,
+// 11.4 MB: 104 MiB with a 2 MB budget and FitImages) and up to ~150 MiB for
+// object-dense files at the pdf stage's 50,000-object cap, whatever their
+// size.
+func pdfWorkingSet(n int) int64 {
+	return max(8*int64(n), 160<<20)
+}
 
 // maxJPEGScans is the most start-of-scan markers a JPEG may have. A
 // baseline file has one per component group (1-3), a progressive one ~10;

@@ -193,7 +193,7 @@ func preparePDF(ctx context.Context, data []byte, ro *resolved, p *Payload) (*Pa
 		// pdfcpu holds the parsed objects and the rewritten file; images
 		// it re-encodes are decoded one at a time.
 		t := time.Now()
-		n, err := ro.Limiter.acquire(ctx, pdfWorkingSetFactor*int64(len(data)))
+		n, err := ro.Limiter.acquire(ctx, pdfWorkingSet(len(data)))
 		if err != nil {
 			return nil, err
 		}

@@ -105,22 +105,20 @@ func bombs() []bomb {
 		{name: "jpeg_5000_scans", gen: func() []byte { return jpegScanBomb(4032, 3024, 5000) },
 			want: []string{errCorrupt}},
 
-		// PDFs.
-		{name: "pdf_100k_pages", gen: func() []byte { return pdfManyPages(100_000, 100_000) }, want: []string{pdfLarge},
-			knownIssue: "refused (ErrTooLarge, 1.2 s) only after pdfcpu parsed all 100k objects: 318 MiB peak for 9.7 MB (~3.2 KB an object; maxObjects 2M admits ~6 GB); pdf should count objects in the raw bytes before pdfcpu and cap them far lower"},
-		{name: "pdf_100k_pages_count_1", gen: func() []byte { return pdfManyPages(100_000, 1) }, want: []string{pdfLarge, pdfCorrupt},
-			knownIssue: "refused (ErrCorrupt, 1.9 s) with 335 MiB peak; same cause as pdf_100k_pages"},
+		// PDFs. The pdf stage counts objects in the raw bytes before pdfcpu
+		// parses them, and refuses content, object or xref streams that
+		// inflate past 16 MiB, so each of these is refused in well under
+		// 100 MiB and a second.
+		{name: "pdf_100k_pages", gen: func() []byte { return pdfManyPages(100_000, 100_000) }, want: []string{pdfLarge}},
+		{name: "pdf_100k_pages_count_1", gen: func() []byte { return pdfManyPages(100_000, 1) }, want: []string{pdfLarge, pdfCorrupt}},
 		{name: "pdf_page_dag_2^40", gen: func() []byte { return pdfPageDAG(40, 1<<40) }, want: []string{pdfLarge}},
 		{name: "pdf_page_dag_2^40_count_1", gen: func() []byte { return pdfPageDAG(40, 1) }, want: []string{pdfLarge, pdfCorrupt}},
 		{name: "pdf_nested_arrays_100k", gen: func() []byte { return pdfNested(100_000, "[", "]") }, want: []string{pdfLarge, pdfCorrupt}},
 		{name: "pdf_nested_dicts_100k", gen: func() []byte { return pdfNested(100_000, "<</A", ">>") }, want: []string{pdfLarge, pdfCorrupt}},
-		{name: "pdf_content_flate_1GiB", gen: func() []byte { return pdfHugeContent(1<<30, false) }, want: []string{pdfLarge},
-			knownIssue: "refused (ErrTooLarge, 6.5 s) with 2.2 GiB peak: the 64 MiB content cap only marks the page non-empty, then ExtractPages (PageDict → StreamDict.Decode) inflates it again with pdfcpu's default 512 MiB limit, not ours, into a bytes.Buffer that grows to 1 GiB; pdf should refuse a page whose content exceeds maxContentBytes and lower MaxDecodeBytes"},
-		{name: "pdf_content_flate2x_4GiB", gen: func() []byte { return pdfHugeContent(4<<30, true) }, want: []string{pdfLarge},
-			knownIssue: "refused (ErrTooLarge, 2.8 s) with 2.0 GiB peak from a 20 KB file; same cause as pdf_content_flate_1GiB"},
+		{name: "pdf_content_flate_1GiB", gen: func() []byte { return pdfHugeContent(1<<30, false) }, want: []string{pdfLarge}},
+		{name: "pdf_content_flate2x_4GiB", gen: func() []byte { return pdfHugeContent(4<<30, true) }, want: []string{pdfLarge}},
 		{name: "pdf_objstm_N_2^31", gen: func() []byte { return pdfObjStmBomb(1<<31-1, 0) }, want: []string{pdfLarge, pdfCorrupt}},
-		{name: "pdf_objstm_inflate_1GiB", gen: func() []byte { return pdfObjStmBomb(3, 1<<30) }, want: []string{pdfLarge},
-			knownIssue: "refused (ErrTooLarge, 1.3 s) with 1.0 GiB peak: pdfcpu inflates the whole object stream up to MaxDecodeBytes (256 MiB) into a doubling buffer; pdf should lower MaxDecodeBytes (e.g. 32 MiB for object streams)"},
+		{name: "pdf_objstm_inflate_1GiB", gen: func() []byte { return pdfObjStmBomb(3, 1<<30) }, want: []string{pdfLarge}},
 	}
 }
 
