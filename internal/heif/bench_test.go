@@ -101,7 +101,7 @@ func benchDecode(b *testing.B, name string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	worst := 0.0
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for b.Loop() {
 		before := gcPauses()
 		if _, err := Decode(context.Background(), data); err != nil {
@@ -110,22 +110,76 @@ func benchDecode(b *testing.B, name string) {
 		worst = max(worst, maxPause(before, gcPauses()))
 	}
 	sec := time.Since(start).Seconds() / float64(b.N)
+	cpu := (cpuTime() - cpu0).Seconds() / float64(b.N)
 	b.StopTimer()
 	close(stop)
 	wg.Wait()
 	b.ReportMetric(sec*1000, "ms/decode")
+	if cpu > 0 {
+		// Includes the background load's CPU (a few ms a second).
+		b.ReportMetric(cpu*1000, "cpu-ms/decode")
+	}
 	b.ReportMetric(worst*1000, "max-gc-pause-ms")
 	b.ReportMetric(sec/jpegSec, "x-image/jpeg")
+	if vips := vipsSeconds(b, name); vips > 0 {
+		b.ReportMetric(sec/vips, "x-libvips")
+	}
 }
 
+// vipsSeconds times libvips (system libheif, its own threads) converting
+// the corpus file name to a .v file, whole process, best of 2 runs; 0 when
+// the vips command is missing.
+func vipsSeconds(b *testing.B, name string) float64 {
+	vips, err := exec.LookPath("vips")
+	if err != nil {
+		return 0
+	}
+	dir := os.Getenv("MEDIAPREP_CORPUS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "corpus")
+	}
+	out := filepath.Join(b.TempDir(), "out.v")
+	best := 0.0
+	for range 2 {
+		t0 := time.Now()
+		if err := exec.Command(vips, "copy", filepath.Join(dir, name), out).Run(); err != nil {
+			return 0
+		}
+		if s := time.Since(t0).Seconds(); best == 0 || s < best {
+			best = s
+		}
+	}
+	return best
+}
+
+// BenchmarkDecode: c2_12mp_grid/tiles is the tile path Decode takes for
+// grids, c2_12mp_grid/whole the whole-file decode it replaces (the
+// baseline), in the same run.
 func BenchmarkDecode(b *testing.B) {
 	b.Run("c_12mp", func(b *testing.B) { benchDecode(b, "c_12mp.heic") })
-	b.Run("c2_12mp_grid", func(b *testing.B) { benchDecode(b, "c2_12mp_grid.heic") })
+	b.Run("c2_12mp_grid/tiles", func(b *testing.B) { benchDecode(b, "c2_12mp_grid.heic") })
+	b.Run("c2_12mp_grid/whole", func(b *testing.B) {
+		wholeFileOnly.Store(true)
+		defer wholeFileOnly.Store(false)
+		benchDecode(b, "c2_12mp_grid.heic")
+	})
 }
 
 // BenchmarkDecodeParallel runs MaxConcurrent() decodes at once and reports
-// the process's peak RSS (VmHWM) with the decode throughput.
+// the process's peak RSS (VmHWM) with the decode throughput: tiles is
+// Decode's tile path, whole the whole-file decode. VmHWM never goes down,
+// so compare peak-rss-MiB only between separate runs (-bench
+// 'DecodeParallel/tiles', then 'DecodeParallel/whole').
 func BenchmarkDecodeParallel(b *testing.B) {
+	b.Run("tiles", benchParallel)
+	b.Run("whole", func(b *testing.B) {
+		wholeFileOnly.Store(true)
+		defer wholeFileOnly.Store(false)
+		benchParallel(b)
+	})
+}
+
+func benchParallel(b *testing.B) {
 	data := corpusFile(b, "c2_12mp_grid.heic")
 	if err := Warmup(context.Background()); err != nil {
 		b.Fatal(err)
@@ -166,12 +220,21 @@ func vmHWM() int {
 // compile or instantiation, memory growth) in a subprocess per iteration,
 // reporting warmup-ms (Warmup), first-decode-ms (the first 12 MP decode after
 // it), second-decode-ms, and peak-rss-MiB for the two decodes.
+//
+// Sub-benchmarks: tiles (Decode's tile path for grids) and whole (the
+// whole-file decode), each in its own processes, so their peak RSS can be
+// compared.
 func BenchmarkDecodeCold(b *testing.B) {
+	b.Run("tiles", func(b *testing.B) { benchCold(b, "0") })
+	b.Run("whole", func(b *testing.B) { benchCold(b, "1") })
+}
+
+func benchCold(b *testing.B, whole string) {
 	corpusFile(b, "c2_12mp_grid.heic")
 	var warm, first, second, rss float64
 	for b.Loop() {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestColdDecodeHelper$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "HEIF_COLD_HELPER=1")
+		cmd.Env = append(os.Environ(), "HEIF_COLD_HELPER=1", "HEIF_WHOLE_FILE="+whole)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			b.Fatalf("%v: %s", err, out)
@@ -199,6 +262,7 @@ func TestColdDecodeHelper(t *testing.T) {
 	if os.Getenv("HEIF_COLD_HELPER") != "1" {
 		t.Skip("helper process for BenchmarkDecodeCold")
 	}
+	wholeFileOnly.Store(os.Getenv("HEIF_WHOLE_FILE") == "1")
 	dir := os.Getenv("MEDIAPREP_CORPUS")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "..", "shared", "corpus")

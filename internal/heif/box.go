@@ -86,3 +86,44 @@ func fourCC(b []byte) string {
 	}
 	return string(b)
 }
+
+// findMeta checks the ftyp box and returns the body of the meta box.
+func findMeta(b []byte) ([]byte, error) {
+	var meta []byte
+	rest := b
+	for n := 0; len(rest) > 0; n++ {
+		if n == maxTopBoxes {
+			return nil, unsupported("more than %d top-level boxes", maxTopBoxes)
+		}
+		typ, body, r, err := nextBox(rest)
+		if err != nil {
+			return nil, err
+		}
+		rest = r
+		if n == 0 {
+			if typ != "ftyp" {
+				return nil, corrupt("first box is %q, not ftyp", typ)
+			}
+			if err := checkBrands(body); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if typ == "meta" {
+			if meta != nil {
+				return nil, corrupt("two meta boxes")
+			}
+			if len(body) > MaxMetaSize {
+				return nil, unsupported("meta box of %d bytes exceeds %d", len(body), MaxMetaSize)
+			}
+			meta = body
+		}
+	}
+	if len(b) == 0 {
+		return nil, corrupt("empty input")
+	}
+	if meta == nil {
+		return nil, unsupported("no meta box (image sequence or not a still image)")
+	}
+	return meta, nil
+}

@@ -66,6 +66,8 @@ var orientationTests = []struct {
 	{"grid.heic", 128, 96},
 	{"grid-irot90.heic", 128, 96}, // 2x2 tiles stored 96x128
 	{"grid1x1.heic", 64, 48},
+	// 2x3 tiles overhanging both edges, irot 3 then imir 1 on the grid.
+	{"grid/grid-3x2-r3m1.heic", 160, 112},
 }
 
 const upright = "RGBK"

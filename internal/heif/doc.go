@@ -38,11 +38,44 @@
 // collector empties; a fresh instance grows its WebAssembly memory again
 // (about 0.5 GB of short-lived allocations and a few hundred ms for 12 MP).
 //
+// # Grids, tile by tile
+//
+// The decoder decodes a grid's tiles one after another in one instance
+// whose memory grows to the whole image. Decode instead cuts a grid into
+// its tiles: for each tile it builds a minimal standalone HEIF in memory
+// (ftyp; meta with hdlr, pitm, iinf with one hvc1 item, iprp with the
+// tile's hvcC, ispe and other properties, iloc; mdat with a copy of the
+// tile's coded bytes), decodes the tiles on as many goroutines as decoder
+// slots are free (each instance then needs only tile-sized memory), copies
+// each tile straight to its place in the output, cropped to the grid's
+// output size and with the grid's irot/imir applied in their order. The
+// result is pixel-identical to the whole-file decode (tested on every
+// fixture and on the corpus's 12 MP 8x6-tile grid). One rule of the
+// decoder is reproduced: it converts every tile with the grid item's colr
+// nclx (matrix, range) and ignores colr on the tiles, so each tile file
+// carries the grid's nclx instead of its own. Grids this path does not
+// handle (clap on the grid, an alpha or depth image attached, tiles of
+// different sizes or with transforms, unusual descriptors or item
+// locations) and any failure of a tile fall back to the whole-file decode:
+// never a silently different image.
+//
+// Measured on the corpus's 12 MP grid (2 cores, wasm2go): 0.75 s a decode
+// instead of 1.6-1.7 s when both cores are free (about 1.5 s when other
+// processes hold one), 1.5 s of CPU instead of 1.6-1.9 s, 150-155 MiB peak
+// RSS instead of 350 MiB in a fresh process, 255 MiB instead of 715 MiB
+// with two callers at once; libvips (system libheif) takes 0.45-0.7 s. Under wazero, where a garbage collection waits for the
+// running decode, the longest pause falls from 1.3-1.6 s to 30-80 ms
+// (one tile). A single 12 MP HEVC frame (no grid) cannot be split: the
+// decoder is single-threaded WebAssembly (CPU time equals wall time).
+//
 // # Limits and concurrency
 //
 // Images over [MaxPixels] (after tiles are counted) are refused from the
 // header with [ErrTooLarge] before any pixel memory is allocated. All
-// functions are safe for concurrent use; at most [MaxConcurrent] decodes run
-// at once (peak RSS measured: 0.48 GB for one 12 MP decode, 0.6 GB for two
-// at once) and further callers wait, giving up when their context ends.
+// functions are safe for concurrent use; at most [MaxConcurrent] decoder
+// instances decode at once (a grid's tile workers count: a grid decode
+// takes the free slots when it starts) and further callers wait, giving up
+// when their context ends. Peak RSS measured for a 12 MP grid: 155 MiB for
+// one decode, 260-300 MiB for two callers at once (whole-file: 350 and
+// 710 MiB).
 package heif

@@ -11,6 +11,8 @@ import (
 // seeds adds every fixture (and a hand-made header) to f.
 func seeds(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "heic", "*.heic"))
+	grids, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "heic", "grid", "*.heic"))
+	files = append(files, grids...)
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -81,6 +83,48 @@ func FuzzDecode(f *testing.F) {
 		}
 		if r := img.Bounds(); r.Dx() != cfg.Width || r.Dy() != cfg.Height {
 			t.Fatalf("decoded %v, DecodeConfig %dx%d", r, cfg.Width, cfg.Height)
+		}
+	})
+}
+
+// FuzzTileLayout: the tile path's parser never panics, declines with
+// errNoTilePath or a sentinel, and on success every tile's standalone file
+// is a valid single hvc1 HEIF of the tile's size whose data lies within
+// the input.
+func FuzzTileLayout(f *testing.F) {
+	seeds(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > maxFuzzInput {
+			return
+		}
+		g, err := parseLayout(b)
+		if err != nil {
+			if !errors.Is(err, errNoTilePath) && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrUnsupported) {
+				t.Fatalf("error %v matches no sentinel", err)
+			}
+			return
+		}
+		if len(g.tiles) != g.rows*g.cols || g.tileW <= 0 || g.tileH <= 0 || g.outW > g.cols*g.tileW || g.outH > g.rows*g.tileH {
+			t.Fatalf("layout %+v", g)
+		}
+		if _, err := newPlacement(g); err != nil && !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("placement: %v", err)
+		}
+		for i, tile := range g.tiles {
+			tf, err := tileFile(b, tile)
+			if err != nil {
+				continue
+			}
+			if len(tf) > len(b)+4096 {
+				t.Fatalf("tile %d: %d-byte file from a %d-byte input", i, len(tf), len(b))
+			}
+			info, err := Parse(tf)
+			if err != nil {
+				t.Fatalf("tile %d: file does not parse: %v", i, err)
+			}
+			if info.Grid || info.Width != g.tileW || info.Height != g.tileH || info.Transformed() {
+				t.Fatalf("tile %d: file parses as %+v, want a plain %dx%d", i, info, g.tileW, g.tileH)
+			}
 		}
 	})
 }

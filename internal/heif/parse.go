@@ -93,41 +93,9 @@ type item struct {
 // proportion to declared sizes or counts, and never panics. Errors wrap
 // [ErrCorrupt] or [ErrUnsupported]. Safe for concurrent use.
 func Parse(b []byte) (Info, error) {
-	var meta []byte
-	rest := b
-	for n := 0; len(rest) > 0; n++ {
-		if n == maxTopBoxes {
-			return Info{}, unsupported("more than %d top-level boxes", maxTopBoxes)
-		}
-		typ, body, r, err := nextBox(rest)
-		if err != nil {
-			return Info{}, err
-		}
-		rest = r
-		if n == 0 {
-			if typ != "ftyp" {
-				return Info{}, corrupt("first box is %q, not ftyp", typ)
-			}
-			if err := checkBrands(body); err != nil {
-				return Info{}, err
-			}
-			continue
-		}
-		if typ == "meta" {
-			if meta != nil {
-				return Info{}, corrupt("two meta boxes")
-			}
-			if len(body) > MaxMetaSize {
-				return Info{}, unsupported("meta box of %d bytes exceeds %d", len(body), MaxMetaSize)
-			}
-			meta = body
-		}
-	}
-	if len(b) == 0 {
-		return Info{}, corrupt("empty input")
-	}
-	if meta == nil {
-		return Info{}, unsupported("no meta box (image sequence or not a still image)")
+	meta, err := findMeta(b)
+	if err != nil {
+		return Info{}, err
 	}
 	return parseMeta(meta)
 }
@@ -159,57 +127,77 @@ type metaBoxes struct {
 	irefV            byte
 	ipco             []byte
 	ipma             [][2][]byte // {version/flags header, body}, usually one
+	iloc, idat       []byte      // whole bodies (iloc with version/flags); read by the tile path only
 }
 
-func parseMeta(meta []byte) (Info, error) {
+// splitMeta finds the meta box's children.
+func splitMeta(meta []byte) (metaBoxes, error) {
 	_, _, rest, err := fullBox("meta", meta)
 	if err != nil {
-		return Info{}, err
+		return metaBoxes{}, err
 	}
 	var m metaBoxes
 	for len(rest) > 0 {
 		typ, body, r, err := nextBox(rest)
 		if err != nil {
-			return Info{}, err
+			return metaBoxes{}, err
 		}
 		rest = r
 		switch typ {
 		case "hdlr":
 			_, _, hb, err := fullBox(typ, body)
 			if err != nil {
-				return Info{}, err
+				return metaBoxes{}, err
 			}
 			if len(hb) < 8 {
-				return Info{}, corrupt("hdlr truncated")
+				return metaBoxes{}, corrupt("hdlr truncated")
 			}
 			if h := string(hb[4:8]); h != "pict" {
-				return Info{}, unsupported("handler %q is not pict", h)
+				return metaBoxes{}, unsupported("handler %q is not pict", h)
 			}
 		case "pitm":
 			if m.pitmV, _, m.pitm, err = fullBox(typ, body); err != nil {
-				return Info{}, err
+				return metaBoxes{}, err
 			}
 		case "iinf":
 			if m.iinfV, _, m.iinf, err = fullBox(typ, body); err != nil {
-				return Info{}, err
+				return metaBoxes{}, err
 			}
 		case "iref":
 			if m.irefV, _, m.iref, err = fullBox(typ, body); err != nil {
-				return Info{}, err
+				return metaBoxes{}, err
 			}
 		case "iprp":
 			if err := m.iprp(body); err != nil {
-				return Info{}, err
+				return metaBoxes{}, err
 			}
+		case "iloc":
+			m.iloc = body
+		case "idat":
+			m.idat = body
 		}
 	}
 	if m.pitm == nil {
-		return Info{}, unsupported("no primary item (pitm)")
+		return metaBoxes{}, unsupported("no primary item (pitm)")
 	}
+	return m, nil
+}
+
+// primary returns the primary item's ID.
+func (m *metaBoxes) primary() (uint32, error) {
 	pr := reader{b: m.pitm, typ: "pitm"}
-	primary := pr.id(m.pitmV != 0)
-	if pr.err != nil {
-		return Info{}, pr.err
+	id := pr.id(m.pitmV != 0)
+	return id, pr.err
+}
+
+func parseMeta(meta []byte) (Info, error) {
+	m, err := splitMeta(meta)
+	if err != nil {
+		return Info{}, err
+	}
+	primary, err := m.primary()
+	if err != nil {
+		return Info{}, err
 	}
 	items, err := parseIinf(m.iinfV, m.iinf)
 	if err != nil {
@@ -398,7 +386,8 @@ func splitProps(ipco []byte) ([][]byte, error) {
 }
 
 // forEachAssoc calls fn with the property indexes (1-based) associated with
-// each item, in order, across all ipma boxes.
+// each item, in order, across all ipma boxes. Bit 15 of an index is its
+// essential flag ([prop] ignores it).
 func (m *metaBoxes) forEachAssoc(fn func(id uint32, idx []uint16) error) error {
 	var idx []uint16
 	for _, x := range m.ipma {
@@ -411,9 +400,10 @@ func (m *metaBoxes) forEachAssoc(fn func(id uint32, idx []uint16) error) error {
 			idx = idx[:0]
 			for range k {
 				if flags&1 != 0 {
-					idx = append(idx, uint16(r.uint(2)&0x7fff))
+					idx = append(idx, uint16(r.uint(2)))
 				} else {
-					idx = append(idx, uint16(r.uint(1)&0x7f))
+					v := uint16(r.uint(1))
+					idx = append(idx, v&0x7f|v&0x80<<8)
 				}
 			}
 			if r.err != nil {
@@ -472,6 +462,7 @@ func (m *metaBoxes) applyProps(info *Info, props [][]byte, primary uint32, tiles
 }
 
 func prop(props [][]byte, i uint16) ([]byte, error) {
+	i &= 0x7fff // the essential flag
 	if i == 0 {
 		return nil, nil
 	}

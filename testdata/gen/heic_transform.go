@@ -81,7 +81,8 @@ func fullbox(typ string, ver byte, flags uint32, payload ...[]byte) []byte {
 func u16(v int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(v)) }
 func u32(v int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(v)) }
 
-// transforms parses -t into irot/imir property boxes.
+// transforms parses -t into irot/imir property boxes (and, for tests of
+// colour handling, cN / fN: a colr nclx with matrix N, limited / full range).
 func transforms(spec string) [][]byte {
 	var out [][]byte
 	for _, t := range strings.Split(spec, ",") {
@@ -97,6 +98,12 @@ func transforms(spec string) [][]byte {
 			out = append(out, box("irot", []byte{byte(n & 3)}))
 		case 'm':
 			out = append(out, box("imir", []byte{byte(n & 1)}))
+		case 'c':
+			// colr nclx: BT.709 primaries and transfer, matrix n, limited range.
+			out = append(out, box("colr", []byte("nclx"), u16(1), u16(1), u16(n), []byte{0}))
+		case 'f':
+			// colr nclx: BT.709 primaries and transfer, matrix n, full range.
+			out = append(out, box("colr", []byte("nclx"), u16(1), u16(1), u16(n), []byte{0x80}))
 		default:
 			log.Fatalf("bad transform %q", t)
 		}
@@ -336,7 +343,7 @@ func single(in string, ts [][]byte, ispeW, ispeH int) []byte {
 // grid builds a grid item of cols x rows tiles (raster order), w x h output.
 // Tiles whose hvcC differs (x265 may pick other parameters for flat tiles)
 // each get their own hvcC property.
-func grid(tiles []string, cols, rows, w, h int, ts [][]byte) []byte {
+func grid(tiles []string, cols, rows, w, h int, ts, tileProps [][]byte) []byte {
 	var props [][]byte
 	var hvcIdx []int
 	var datas [][]byte
@@ -361,6 +368,11 @@ func grid(tiles []string, cols, rows, w, h int, ts [][]byte) []byte {
 	}
 	props = append(props, ispe(tw, th), ispe(w, h))
 	ispeT, ispeG := len(props)-1, len(props)
+	var extra []int // tileProps, associated with every tile
+	for _, p := range tileProps {
+		props = append(props, p)
+		extra = append(extra, len(props))
+	}
 	n := len(tiles)
 	gid := n + 1
 	assoc := map[int][]int{}
@@ -369,7 +381,7 @@ func grid(tiles []string, cols, rows, w, h int, ts [][]byte) []byte {
 	var items []ilocEntry
 	refs := append(u16(gid), u16(n)...)
 	for i := 1; i <= n; i++ {
-		assoc[i] = []int{0x80 | hvcIdx[i-1], ispeT}
+		assoc[i] = append([]int{0x80 | hvcIdx[i-1], ispeT}, extra...)
 		order = append(order, i)
 		infes = append(infes, infe(i, "hvc1", true))
 		items = append(items, ilocEntry{id: i})
@@ -392,10 +404,11 @@ func grid(tiles []string, cols, rows, w, h int, ts [][]byte) []byte {
 func main() {
 	in := flag.String("in", "", "heif-enc output to rewrite")
 	out := flag.String("out", "", "output file")
-	t := flag.String("t", "", "transforms: comma-separated rN (irot N*90 CCW) and mA (imir axis A), in order")
+	t := flag.String("t", "", "transforms: comma-separated rN (irot N*90 CCW), mA (imir axis A), cN/fN (colr nclx, matrix N, limited/full range), in order")
 	is := flag.String("ispe", "", "override the primary ispe, WxH")
 	g := flag.String("grid", "", "build a grid: COLSxROWS, tiles as arguments")
 	size := flag.String("size", "", "grid output size WxH")
+	tt := flag.String("tt", "", "grid: properties added to every tile (syntax of -t)")
 	flag.Parse()
 	wh := func(s string) (int, int) {
 		var a, b int
@@ -412,7 +425,7 @@ func main() {
 		if flag.NArg() != c*r {
 			log.Fatalf("need %d tiles", c*r)
 		}
-		res = grid(flag.Args(), c, r, w, h, transforms(*t))
+		res = grid(flag.Args(), c, r, w, h, transforms(*t), transforms(*tt))
 	case *in != "":
 		w, h := 0, 0
 		if *is != "" {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package heif
+
+const raceEnabled = false
