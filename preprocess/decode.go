@@ -35,6 +35,7 @@ func readHeader(f Format, data []byte, maxPixels int64) (header, error) {
 	h := header{orientation: 1}
 	var cfg image.Config
 	var err error
+	var grid bool
 	if f == HEIC {
 		// Our own bounded box parser; the stored (ispe) size is what the
 		// pixel limit, Scale and passthrough look at. The decoder applies
@@ -44,6 +45,7 @@ func readHeader(f Format, data []byte, maxPixels int64) (header, error) {
 		info, err = heif.Parse(data)
 		cfg = image.Config{ColorModel: color.NRGBAModel, Width: info.Width, Height: info.Height}
 		h.transformed = info.Transformed()
+		grid = info.Grid
 	} else {
 		cfg, err = decodeConfig(f, data)
 	}
@@ -51,7 +53,10 @@ func readHeader(f Format, data []byte, maxPixels int64) (header, error) {
 		return h, &DecodeError{Format: f, Stage: "header", Err: err}
 	}
 	h.width, h.height = cfg.Width, cfg.Height
-	h.bpp = bytesPerPixel(f, cfg.ColorModel)
+	h.bpp = bytesPerPixel(cfg.ColorModel)
+	if f == HEIC {
+		h.bpp = heicBytesPerPixel(grid)
+	}
 	if h.width <= 0 || h.height <= 0 {
 		return h, &DecodeError{Format: f, Stage: "header",
 			Err: fmt.Errorf("invalid dimensions %dx%d", h.width, h.height)}

@@ -10,13 +10,7 @@ import (
 // internal/resize (a full-size NRGBA copy, 4 bytes a pixel); the fast paths
 // (YCbCr, Gray, RGBA, NRGBA, Paletted) need scratch proportional to the
 // width only.
-func bytesPerPixel(f Format, m color.Model) float64 {
-	if f == HEIC {
-		// Measured (internal/heif BenchmarkDecodeCold): 355–366 MiB peak
-		// for a 12 MP decode — the decoder's linear memory, the HEVC
-		// frames and the NRGBA output.
-		return 24
-	}
+func bytesPerPixel(m color.Model) float64 {
 	switch m {
 	case color.GrayModel:
 		return 1
@@ -37,6 +31,18 @@ func bytesPerPixel(f Format, m color.Model) float64 {
 		return 1
 	}
 	return 4 + 4
+}
+
+// heicBytesPerPixel is the peak memory of a HEIC decode per pixel, measured
+// with internal/heif's BenchmarkDecodeCold on 12 MP photos: a single HEVC
+// frame holds the decoder's linear memory, the frame and the NRGBA output
+// (355–366 MiB); a grid is decoded tile by tile in tile-sized instances
+// (150–170 MiB).
+func heicBytesPerPixel(grid bool) float64 {
+	if grid {
+		return 14
+	}
+	return 30
 }
 
 // workingSet estimates the peak bytes one image job allocates: the decoded
