@@ -9,14 +9,13 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/mediaprep/mediaprep/internal/corpus"
 )
 
 // corpusDir returns the corpus folder, or "" when it is absent.
 func corpusDir() string {
-	dir := os.Getenv("MEDIAPREP_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpus")
-	}
+	dir := corpus.Dir()
 	if _, err := os.Stat(filepath.Join(dir, "MANIFEST.md")); err != nil {
 		return ""
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediaprep/mediaprep/internal/corpus"
+
 	_ "image/png"
 
 	"github.com/mediaprep/mediaprep/internal/resize"
@@ -182,10 +184,7 @@ func benchCorpusAverage(b *testing.B, names []string, opts *Options) {
 
 // corpusDir locates the shared benchmark corpus.
 func corpusDir() string {
-	if d := os.Getenv("MEDIAPREP_CORPUS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "shared", "corpus")
+	return corpus.Dir()
 }
 
 var corpusCache sync.Map // name -> image.Image

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediaprep/mediaprep/internal/corpus"
+
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 )
 
@@ -15,11 +17,7 @@ import (
 // <repo root>/../shared/corpus), skipping the benchmark when it is absent.
 func corpusFile(b *testing.B, name string) []byte {
 	b.Helper()
-	dir := os.Getenv("MEDIAPREP_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpus")
-	}
-	data, err := os.ReadFile(filepath.Join(dir, name))
+	data, err := corpus.ReadFile(name)
 	if err != nil {
 		b.Skipf("corpus file not available: %v", err)
 	}

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mediaprep/mediaprep/internal/corpus"
+
 	"github.com/mediaprep/mediaprep/bench"
 	"github.com/mediaprep/mediaprep/encode"
 	"github.com/mediaprep/mediaprep/preprocess"
@@ -273,26 +275,7 @@ func corpusImages(dir string) ([]string, error) {
 // defaultCorpus returns $MEDIAPREP_CORPUS, else ../shared/corpus beside the
 // repository that contains the working directory, or "".
 func defaultCorpus() string {
-	if d := os.Getenv("MEDIAPREP_CORPUS"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			c := filepath.Join(dir, "..", "shared", "corpus")
-			if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-				return c
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
+	return corpus.Dir()
 }
 
 // runBenchNaive is `mediaprep bench -naive -o OUT FILE`: the imaging peer

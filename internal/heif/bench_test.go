@@ -15,17 +15,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mediaprep/mediaprep/internal/corpus"
 )
 
 // corpusFile reads a file of the benchmark corpus ($MEDIAPREP_CORPUS, else
 // <repo>/../shared/corpus) or skips.
 func corpusFile(b *testing.B, name string) []byte {
 	b.Helper()
-	dir := os.Getenv("MEDIAPREP_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	data, err := os.ReadFile(filepath.Join(dir, name))
+	data, err := corpus.ReadFile(name)
 	if err != nil {
 		b.Skipf("corpus not found (set MEDIAPREP_CORPUS): %v", err)
 	}
@@ -134,10 +132,7 @@ func vipsSeconds(b *testing.B, name string) float64 {
 	if err != nil {
 		return 0
 	}
-	dir := os.Getenv("MEDIAPREP_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
+	dir := corpus.Dir()
 	out := filepath.Join(b.TempDir(), "out.v")
 	best := 0.0
 	for range 2 {
@@ -263,11 +258,7 @@ func TestColdDecodeHelper(t *testing.T) {
 		t.Skip("helper process for BenchmarkDecodeCold")
 	}
 	wholeFileOnly.Store(os.Getenv("HEIF_WHOLE_FILE") == "1")
-	dir := os.Getenv("MEDIAPREP_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "c2_12mp_grid.heic"))
+	data, err := corpus.ReadFile("c2_12mp_grid.heic")
 	if err != nil {
 		t.Fatal(err)
 	}

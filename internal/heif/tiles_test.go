@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/mediaprep/mediaprep/internal/corpus"
 )
 
 // maxDiff returns the largest per-channel difference between two NRGBA
@@ -184,11 +184,7 @@ func TestTilesCorpus(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("two 12 MP decodes: too slow with -short or -race")
 	}
-	dir := os.Getenv("MEDIAPREP_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "c2_12mp_grid.heic"))
+	b, err := corpus.ReadFile("c2_12mp_grid.heic")
 	if err != nil {
 		t.Skipf("corpus not found (set MEDIAPREP_CORPUS): %v", err)
 	}

@@ -10,27 +10,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mediaprep/mediaprep/internal/corpus"
 )
 
 // corpusDir returns $MEDIAPREP_CORPUS or <repo root>/../shared/corpus.
 func corpusDir() string {
-	if d := os.Getenv("MEDIAPREP_CORPUS"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "corpus")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
+	return corpus.Dir()
 }
 
 // benchInput is one benchmark photo.

@@ -11,16 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediaprep/mediaprep/internal/corpus"
+
 	"github.com/disintegration/imaging"
 )
 
 // corpusDir locates the shared benchmark corpus: $MEDIAPREP_CORPUS, else
 // <repo root>/../shared/corpus.
 func corpusDir() string {
-	if d := os.Getenv("MEDIAPREP_CORPUS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared", "corpus")
+	return corpus.Dir()
 }
 
 var (

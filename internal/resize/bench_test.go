@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediaprep/mediaprep/internal/corpus"
+
 	"github.com/disintegration/imaging"
 )
 
@@ -168,23 +170,7 @@ func BenchmarkFit(b *testing.B) {
 
 // corpusDir returns $MEDIAPREP_CORPUS or <repo root>/../shared/corpus.
 func corpusDir() string {
-	if d := os.Getenv("MEDIAPREP_CORPUS"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "corpus")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
+	return corpus.Dir()
 }
 
 var corpusOnce = sync.OnceValues(func() (image.Image, error) {
