@@ -42,16 +42,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "usage: %s demo [FILE...]\n\nWithout FILE, uploads the samples in testdata/ (run from the repository root).\n", programName)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	opts, err := pf.options()
-	if err != nil {
-		fmt.Fprintf(stderr, "%s demo: %v\n", programName, err)
-		return exitUsage
+	opts, code, ok := pf.parse(fs, args, stderr)
+	if !ok {
+		return code
 	}
 	files := fs.Args()
 	if len(files) == 0 {
@@ -73,7 +66,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	fmt.Fprintf(stderr, "fake Veriff API at %s, session %s\n", srv.URL, srv.SessionID)
-	code := uploadFiles(ctx, client, srv.SessionID, *mediaCtx, true, files, opts, stdout, stderr)
+	code = uploadFiles(ctx, client, srv.SessionID, *mediaCtx, true, files, opts, stdout, stderr)
 	fmt.Fprintf(stderr, "the fake accepted %d of %d files; session submitted: %v\n",
 		len(srv.Media(srv.SessionID)), len(files), srv.Submitted(srv.SessionID))
 	return code

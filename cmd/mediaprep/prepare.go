@@ -39,6 +39,24 @@ func (pf *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&pf.reencode, "reencode", false, "re-encode even inputs that could pass through unchanged")
 }
 
+// parse parses args with fs, where pf was registered, and returns the
+// pipeline options; when it returns ok false the command must exit with
+// code (0 after -h, 2 on a usage error, already reported on stderr).
+func (pf *pipelineFlags) parse(fs *flag.FlagSet, args []string, stderr io.Writer) (_ *preprocess.Options, code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, exitOK, false
+		}
+		return nil, exitUsage, false
+	}
+	opts, err := pf.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s %s: %v\n", programName, fs.Name(), err)
+		return nil, exitUsage, false
+	}
+	return opts, exitOK, true
+}
+
 func (pf *pipelineFlags) options() (*preprocess.Options, error) {
 	if pf.maxSide < 1 || pf.maxBase64 < 0 || pf.quality < 0 || pf.quality > 100 {
 		return nil, fmt.Errorf("out of range: -max-side %d, -max-base64 %d, -quality %d", pf.maxSide, pf.maxBase64, pf.quality)
@@ -62,16 +80,9 @@ func runPrepare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "usage: %s prepare [-o DIR] [-f] [-max-side N] [-max-base64 BYTES] [-quality Q] FILE...\n", programName)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	opts, err := pf.options()
-	if err != nil {
-		fmt.Fprintf(stderr, "%s prepare: %v\n", programName, err)
-		return exitUsage
+	opts, code, ok := pf.parse(fs, args, stderr)
+	if !ok {
+		return code
 	}
 	files := fs.Args()
 	if len(files) == 0 {
@@ -87,7 +98,7 @@ func runPrepare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 	w := &writer{dir: *outDir, force: *force, inputs: files, written: map[string]bool{}}
 	bar := newProgress(stderr, len(files))
-	code := exitOK
+	code = exitOK
 	for i, file := range files {
 		bar.update(i, file)
 		rec := prepareOne(ctx, file, opts, w)

@@ -48,16 +48,9 @@ func runUpload(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "credentials: $%s, $%s; base URL: $%s (default %s)\n", envAPIKey, envSecret, envBaseURL, upload.DefaultBaseURL)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	opts, err := pf.options()
-	if err != nil {
-		fmt.Fprintf(stderr, "%s upload: %v\n", programName, err)
-		return exitUsage
+	opts, code, ok := pf.parse(fs, args, stderr)
+	if !ok {
+		return code
 	}
 	key, secret := os.Getenv(envAPIKey), os.Getenv(envSecret)
 	if *session == "" || key == "" || secret == "" || fs.NArg() == 0 {
