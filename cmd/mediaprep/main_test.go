@@ -70,6 +70,8 @@ func TestPrepareCommand(t *testing.T) {
 	assert.EqualValues(t, len(written), r["bytes"])
 
 	assert.Equal(t, true, lines[1]["passthrough"])
+	assert.EqualValues(t, 0, lines[1]["quality"], "every field is printed once there is a payload")
+	assert.NotContains(t, lines[1], "pages_in", "PDF fields only for PDFs")
 	assert.Equal(t, filepath.Join(out, "small_640x480.png"), lines[1]["output"])
 
 	e := lines[2]["error"].(map[string]any)

@@ -12,29 +12,53 @@ import (
 	"github.com/mediaprep/mediaprep/preprocess"
 )
 
-// record is the JSON line printed for one input.
+// record is the JSON line printed for one input. Once the pipeline has
+// produced a payload every field below is printed (zeros included: quality
+// 0 on passthrough, output "" without -o); an input that failed before that
+// prints only input, input_format (when sniffed), ms and error.
 type record struct {
 	Input       string      `json:"input"`
-	Output      string      `json:"output,omitempty"`
-	InputFormat string      `json:"input_format,omitempty"`
-	InputWidth  int         `json:"input_width,omitempty"`
-	InputHeight int         `json:"input_height,omitempty"`
-	InputBytes  int         `json:"input_bytes,omitempty"`
-	MIME        string      `json:"mime,omitempty"`
-	Width       int         `json:"width,omitempty"`
-	Height      int         `json:"height,omitempty"`
-	Bytes       int         `json:"bytes,omitempty"`
-	Base64Bytes int         `json:"base64_bytes,omitempty"`
-	Quality     int         `json:"quality,omitempty"`
+	Output      string      `json:"output"`
+	InputFormat string      `json:"input_format"`
+	InputWidth  int         `json:"input_width"`
+	InputHeight int         `json:"input_height"`
+	InputBytes  int         `json:"input_bytes"`
+	MIME        string      `json:"mime"`
+	Width       int         `json:"width"`
+	Height      int         `json:"height"`
+	Bytes       int         `json:"bytes"`
+	Base64Bytes int         `json:"base64_bytes"`
+	Quality     int         `json:"quality"`
 	Passthrough bool        `json:"passthrough"`
-	Orientation int         `json:"orientation,omitempty"`
-	Passes      int         `json:"passes,omitempty"`
-	PagesIn     int         `json:"pages_in,omitempty"`
-	PagesKept   []int       `json:"pages_kept,omitempty"`
-	PagesEmpty  []int       `json:"pages_empty,omitempty"`
+	Orientation int         `json:"orientation"`
+	Passes      int         `json:"passes"`
+	*pdfFields              // PDFs only
 	MS          float64     `json:"ms"`
 	MediaID     string      `json:"media_id,omitempty"`
 	Error       *errorField `json:"error,omitempty"`
+}
+
+// pdfFields are printed for PDF payloads only.
+type pdfFields struct {
+	PagesIn    int   `json:"pages_in"`
+	PagesKept  []int `json:"pages_kept"`  // original page numbers
+	PagesEmpty []int `json:"pages_empty"` // original numbers dropped as empty
+}
+
+// failedRecord is what a record prints when no payload was produced.
+type failedRecord struct {
+	Input string      `json:"input"`
+	MS    float64     `json:"ms"`
+	Error *errorField `json:"error"`
+}
+
+// MarshalJSON prints the short form for inputs that produced no payload.
+func (r *record) MarshalJSON() ([]byte, error) {
+	if r.MIME == "" && r.Error != nil {
+		return json.Marshal(failedRecord{Input: r.Input, MS: r.MS, Error: r.Error})
+	}
+	type full record // without the method
+	return json.Marshal((*full)(r))
 }
 
 type errorField struct {
@@ -56,9 +80,7 @@ func (r *record) fill(p *preprocess.Payload) {
 	r.Orientation = p.Orientation
 	r.Passes = p.Passes
 	if p.PDF != nil {
-		r.PagesIn = p.PDF.PagesIn
-		r.PagesKept = p.PDF.PagesKept
-		r.PagesEmpty = p.PDF.PagesEmpty
+		r.pdfFields = &pdfFields{PagesIn: p.PDF.PagesIn, PagesKept: p.PDF.PagesKept, PagesEmpty: p.PDF.PagesEmpty}
 		if r.PagesEmpty == nil {
 			r.PagesEmpty = []int{}
 		}
