@@ -42,7 +42,7 @@ func readHeader(f Format, data []byte, maxPixels int64) (header, error) {
 		// irot/imir; EXIF orientation is never applied on top (iPhones
 		// write both).
 		var info heif.Info
-		info, err = heif.Parse(data)
+		info, err = parseHEIF(data)
 		cfg = image.Config{ColorModel: color.NRGBAModel, Width: info.Width, Height: info.Height}
 		h.transformed = info.Transformed()
 		grid = info.Grid
@@ -87,6 +87,13 @@ func readHeader(f Format, data []byte, maxPixels int64) (header, error) {
 		h.orientation = int(o)
 	}
 	return h, nil
+}
+
+// parseHEIF is heif.Parse behind the same panic guard as the decoders: a
+// bug in a parser of untrusted bytes must cost one request, not the process.
+func parseHEIF(data []byte) (info heif.Info, err error) {
+	defer recoverInto(&err)
+	return heif.Parse(data)
 }
 
 // decodeConfig returns the header's dimensions, recovering decoder panics.

@@ -173,8 +173,11 @@ func (g *gridLayout) primaryProps(props [][]byte, idx []uint16) error {
 	var nclx []byte
 	for _, i := range idx {
 		p, err := prop(props, i)
-		if err != nil || p == nil {
+		if err != nil {
 			return err
+		}
+		if p == nil { // index 0: no property
+			continue
 		}
 		switch string(p[4:8]) {
 		case "ispe":

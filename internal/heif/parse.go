@@ -442,6 +442,9 @@ func (m *metaBoxes) applyProps(info *Info, props [][]byte, primary uint32, tiles
 			if err != nil {
 				return err
 			}
+			if p == nil { // index 0: no property
+				continue
+			}
 			if string(p[4:8]) == "ispe" {
 				w, h, err := parseIspe(p)
 				if err != nil {
