@@ -35,11 +35,21 @@ func c(x uint64, bits int) int32 {
 // fdct is the forward DCT of the 8×8 samples at pix[off:] with the given
 // stride, written to b. Inputs are samples in [0,255] (the -128 level
 // shift is folded in); outputs are 8× the DCT coefficients. The encoder
-// runs fdctCols and then fdctRowsQuantize (generated, with quantisation
-// fused in); fdct and fdctRows are the reference the tests hold that to.
+// runs fdctQuant: on amd64 with AVX2 the kernel of fdct_amd64.s (generated
+// by gen_fdct.go), else fdctQuantGo, which is fdctCols and then
+// fdctRowsQuantize (generated, with quantisation fused in). fdct and
+// fdctRows are the reference the tests hold both to.
 func fdct(b *block, pix []byte, off, stride int) {
 	fdctCols(b, pix, off, stride)
 	fdctRows(b)
+}
+
+// fdctQuantGo is the portable forward DCT + quantisation of one block:
+// fdctCols into b, then fdctRowsQuantize into zz (zig-zag order). It
+// returns the non-zero bitmask.
+func fdctQuantGo(b *block, zz *[blockSize]int32, pix []byte, off, stride int, z *quantizer) uint64 {
+	fdctCols(b, pix, off, stride)
+	return fdctRowsQuantize(b, zz, z)
 }
 
 // fdctCols applies the 1D DCT to the columns of the samples and stores

@@ -74,8 +74,7 @@ type blockScratch struct {
 // transform runs the forward DCT on the 8×8 samples at pix[off:] and
 // quantises them with z into sc.zz, returning the non-zero bitmask.
 func (sc *blockScratch) transform(pix []byte, off, stride int, z *quantizer) uint64 {
-	fdctCols(&sc.b, pix, off, stride)
-	return fdctRowsQuantize(&sc.b, &sc.zz, z)
+	return fdctQuant(&sc.b, &sc.zz, pix, off, stride, z)
 }
 
 // scratch holds per-stripe buffers reused across calls through a pool.

@@ -63,6 +63,20 @@ func scaledQuant(quality int) (q [2][blockSize]uint8) {
 type quantizer struct {
 	half  [blockSize]uint32
 	recip [blockSize]uint32
+	// t holds the same tables in the order of the AVX2 kernel.
+	t quantT
+}
+
+// quantT are a quantizer's tables for the AVX2 kernel (fdct_amd64.s), in
+// its transposed natural order: entry 8*j+i is for the coefficient at row
+// i, column j (natural index 8*i+j). recipOdd[8*j+p] for even p is
+// recip[8*j+p+1] (the odd lanes' reciprocals moved to the even lanes that
+// VPMULUDQ reads); its odd entries are zero. The kernel relies on this
+// field order (offsets 0, 256, 512).
+type quantT struct {
+	half     [blockSize]uint32
+	recip    [blockSize]uint32
+	recipOdd [blockSize]uint32
 }
 
 // newQuantizer prepares reciprocal quantisation for table q. The forward DCT
@@ -81,6 +95,14 @@ func (z *quantizer) init(q *[blockSize]uint8) {
 		d := 8 * uint32(q[k])
 		z.half[k] = d >> 1
 		z.recip[k] = uint32((1<<32)/uint64(d)) + 1
+	}
+	for k, n := range unzig {
+		t := 8*(n%8) + n/8
+		z.t.half[t] = z.half[k]
+		z.t.recip[t] = z.recip[k]
+	}
+	for t := 0; t < blockSize; t += 2 {
+		z.t.recipOdd[t] = z.t.recip[t+1]
 	}
 }
 
