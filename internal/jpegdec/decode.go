@@ -1,6 +1,7 @@
 package jpegdec
 
 import (
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -272,49 +273,53 @@ func (p *plan) reconstruct(buf *rowBuf, my, mx0, mx1 int, tmp *block) {
 	for mx := mx0; mx < mx1; mx++ {
 		for c := 0; c < p.nComp; c++ {
 			pc := &p.comp[c]
-			q := pc.quant
-			for j := 0; j < pc.nb; j++ {
-				bx, by := pc.h*mx+j%pc.h, pc.v*my+j/pc.h
-				dst := pc.plane[(by*pc.stride+bx)*bs:]
-				coef := (*[64]int16)(buf.coef[bi*64 : bi*64+64])
-				last := int(buf.last[bi])
-				if p.shift == 3 {
-					// Scale 8 needs only the DC coefficient.
-					dst[0] = dcPixel(int32(coef[0]) * q[0])
-					for k := 0; k <= last; k++ {
-						coef[unzig[k]] = 0
-					}
-				} else if last == 0 {
-					dc := int32(coef[0]) * q[0]
-					var v uint8
-					if p.shift == 0 {
-						v = idct8DC(dc)
-					} else {
-						v = dcPixel(dc)
-					}
-					fillBlock(dst, pc.stride, bs, v)
-					coef[0] = 0
-				} else {
-					// Dequantize the rows that hold coefficients, zero the
-					// rest of tmp, and re-zero the coefficients.
-					rows := int(rowsUsed[last])
-					for i := 0; i < rows*8; i++ {
-						tmp[i] = int32(coef[i]) * q[i]
-					}
-					clear(tmp[rows*8:])
-					clear(coef[:rows*8])
-					switch p.shift {
-					case 0:
-						idctStore(tmp, rows, dst, pc.stride)
-					case 1:
-						idct4(tmp, dst, pc.stride)
-					default:
-						idct2(tmp, dst, pc.stride)
-					}
+			// Block (jx, jy) of the component in this MCU is block
+			// (h*mx+jx, v*my+jy) of its plane.
+			off := (pc.v*my*pc.stride + pc.h*mx) * bs
+			for jy := 0; jy < pc.v; jy++ {
+				for jx := 0; jx < pc.h; jx++ {
+					coef := (*[64]int16)(buf.coef[bi*64 : bi*64+64])
+					p.reconstructBlock(coef, int(buf.last[bi]), pc.quant, pc.plane[off+jx*bs:], pc.stride, tmp)
+					bi++
 				}
-				bi++
+				off += bs * pc.stride
 			}
 		}
+	}
+}
+
+// reconstructBlock dequantizes coef (whose last non-zero coefficient has
+// zig-zag index last) with q, stores its inverse DCT at the plan's scale
+// to dst, and re-zeroes coef.
+func (p *plan) reconstructBlock(coef *[64]int16, last int, q *[64]int32, dst []byte, stride int, tmp *block) {
+	if p.shift == 0 {
+		if last == 0 {
+			fillBlock8(dst, stride, idct8DC(int32(coef[0])*q[0]))
+			coef[0] = 0
+			return
+		}
+		idct8Store(coef, q, int(rowsUsed[last]), dst, stride, tmp)
+		return
+	}
+	bs := 8 >> p.shift
+	if p.shift == 3 {
+		// Scale 8 needs only the DC coefficient.
+		dst[0] = dcPixel(int32(coef[0]) * q[0])
+		for k := 0; k <= last; k++ {
+			coef[unzig[k]] = 0
+		}
+		return
+	}
+	if last == 0 {
+		fillBlock(dst, stride, bs, dcPixel(int32(coef[0])*q[0]))
+		coef[0] = 0
+		return
+	}
+	rows := int(rowsUsed[last])
+	if p.shift == 1 {
+		idct4Store(coef, q, rows, dst, stride, tmp)
+	} else {
+		idct2Store(coef, q, rows, dst, stride, tmp)
 	}
 }
 
@@ -325,5 +330,14 @@ func fillBlock(dst []byte, stride, n int, v uint8) {
 		for x := range row {
 			row[x] = v
 		}
+	}
+}
+
+// fillBlock8 sets an 8×8 block of dst to v, a row per 64-bit store.
+func fillBlock8(dst []byte, stride int, v uint8) {
+	_ = dst[7*stride+7]
+	w := uint64(v) * 0x0101010101010101
+	for y := 0; y < 8; y++ {
+		binary.LittleEndian.PutUint64(dst[y*stride:], w)
 	}
 }

@@ -7,6 +7,10 @@
 // Loeffler, Lightenberg and Moschytz, "Practical Fast 1-D DCT Algorithms
 // with 11 Multiplications", ICASSP 1989; see image/jpeg/dct.go for the
 // derivation and the precision notes.
+//
+// The per-block entry points are the blockKernels: idct8StoreGo here, and
+// its AVX2 assembly twin in idct_amd64.s, selected at start-up in
+// idct_amd64.go (idct_generic.go without assembly).
 
 package jpegdec
 
@@ -335,6 +339,30 @@ func idctStore(b *block, rows int, dst []byte, stride int) {
 	for y := 0; y < 8; y++ {
 		copy(dst[y*stride:y*stride+8], r[:])
 	}
+}
+
+// blockKernel dequantizes one block's coefficients (natural order, zero
+// outside the first rows rows, 1 ≤ rows ≤ 8) with q, re-zeroes them, and
+// stores the block's level-shifted, clamped pixels at the kernel's scale
+// (8×8, 4×4 or 2×2) to dst, rows stride bytes apart. tmp is scratch space
+// the kernel may use. The full-size kernels are bit-identical to image/jpeg.
+type blockKernel func(coef *[64]int16, q *[64]int32, rows int, dst []byte, stride int, tmp *block)
+
+// namedKernel is a blockKernel with a name for tests and benchmarks.
+type namedKernel struct {
+	name string
+	fn   blockKernel
+}
+
+// idct8StoreGo is the portable full-size blockKernel.
+func idct8StoreGo(coef *[64]int16, q *[64]int32, rows int, dst []byte, stride int, tmp *block) {
+	n := rows * 8
+	for i := 0; i < n; i++ {
+		tmp[i] = int32(coef[i]) * q[i]
+	}
+	clear(tmp[n:])
+	clear(coef[:n])
+	idctStore(tmp, rows, dst, stride)
 }
 
 // rowsUsed[k] is the number of leading rows that hold all coefficients up

@@ -41,21 +41,43 @@ func boxIDCT(n int) [][8]float64 {
 func fix(x float64) int32 { return int32(math.Round(x * (1 << scBits))) }
 
 // Fixed-point entries of boxIDCT(4) and boxIDCT(2) used by the butterflies.
+// (Initialized as package variables, not in init, so that tables built from
+// them in other files are ordered after them.)
 var (
-	k4e0, k4e2, k4e6             int32 // even part, output row 0 (row 1 negates e2/e6)
-	k4a1, k4a3, k4a5, k4a7       int32 // odd part, output 0 (output 3 negates)
-	k4b1, k4b3, k4b5, k4b7       int32 // odd part, output 1 (output 2 negates)
-	k2e0, k2o1, k2o3, k2o5, k2o7 int32 // 2-point: even and odd parts of output 0
+	m4, m2 = boxIDCT(4), boxIDCT(2)
+
+	// even part, output row 0 (row 1 negates e2/e6)
+	k4e0, k4e2, k4e6 = fix(m4[0][0]), fix(m4[0][2]), fix(m4[0][6])
+	// odd part, output 0 (output 3 negates)
+	k4a1, k4a3, k4a5, k4a7 = fix(m4[0][1]), fix(m4[0][3]), fix(m4[0][5]), fix(m4[0][7])
+	// odd part, output 1 (output 2 negates)
+	k4b1, k4b3, k4b5, k4b7 = fix(m4[1][1]), fix(m4[1][3]), fix(m4[1][5]), fix(m4[1][7])
+	// 2-point: even and odd parts of output 0
+	k2e0                   = fix(m2[0][0])
+	k2o1, k2o3, k2o5, k2o7 = fix(m2[0][1]), fix(m2[0][3]), fix(m2[0][5]), fix(m2[0][7])
 )
 
-func init() {
-	m4 := boxIDCT(4)
-	k4e0, k4e2, k4e6 = fix(m4[0][0]), fix(m4[0][2]), fix(m4[0][6])
-	k4a1, k4a3, k4a5, k4a7 = fix(m4[0][1]), fix(m4[0][3]), fix(m4[0][5]), fix(m4[0][7])
-	k4b1, k4b3, k4b5, k4b7 = fix(m4[1][1]), fix(m4[1][3]), fix(m4[1][5]), fix(m4[1][7])
-	m2 := boxIDCT(2)
-	k2e0 = fix(m2[0][0])
-	k2o1, k2o3, k2o5, k2o7 = fix(m2[0][1]), fix(m2[0][3]), fix(m2[0][5]), fix(m2[0][7])
+// dequantize writes the dequantized coefficients of coef (non-zero only in
+// its first rows rows) to tmp, zeroing the rest of tmp, and re-zeroes coef.
+func dequantize(tmp *block, coef *[64]int16, q *[64]int32, rows int) {
+	n := rows * 8
+	for i := 0; i < n; i++ {
+		tmp[i] = int32(coef[i]) * q[i]
+	}
+	clear(tmp[n:])
+	clear(coef[:n])
+}
+
+// idct4StoreGo is the portable Scale 2 blockKernel (4×4 output).
+func idct4StoreGo(coef *[64]int16, q *[64]int32, rows int, dst []byte, stride int, tmp *block) {
+	dequantize(tmp, coef, q, rows)
+	idct4(tmp, dst, stride)
+}
+
+// idct2StoreGo is the portable Scale 4 blockKernel (2×2 output).
+func idct2StoreGo(coef *[64]int16, q *[64]int32, rows int, dst []byte, stride int, tmp *block) {
+	dequantize(tmp, coef, q, rows)
+	idct2(tmp, dst, stride)
 }
 
 // clampPix converts a level-shifted value to a pixel.
