@@ -1,13 +1,16 @@
 package resize
 
-// The two resampling passes. Pass 1 reads bytes and writes int32 values
-// carrying weightBits-midShift fraction bits; pass 2 reads those values and
-// writes clamped bytes. Both are written so that the compiler can drop the
-// bounds checks from the inner loops.
+// The two resampling passes in Go. Pass 1 reads bytes and writes int32
+// values carrying weightBits-midShift fraction bits; pass 2 reads those
+// values and writes clamped bytes. Both are written so that the compiler
+// can drop the bounds checks from the inner loops. They are the reference
+// for the AVX2 kernels (kernels_amd64.s, used through kernels_amd64.go
+// and fast16.go), which must write the same values.
 
-// vertical1 is pass 1 along columns: dst[x] = Σk ws[k]·src[(start+k)·stride+x]
-// for every x in dst, i.e. a weighted sum of len(ws) consecutive source rows.
-func vertical1(dst []int32, src []uint8, stride, start int, ws []int32) {
+// vertical1Go is the Go version of vertical1 (kernels_amd64.go,
+// kernels_generic.go): dst[x] = Σk ws[k]·src[(start+k)·stride+x] for every
+// x in dst, i.e. a weighted sum of len(ws) consecutive source rows.
+func vertical1Go(dst []int32, src []uint8, stride, start int, ws []int32) {
 	n := len(dst)
 	row := func(k int) []uint8 {
 		o := (start + k) * stride

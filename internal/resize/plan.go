@@ -62,6 +62,8 @@ type task struct {
 	pass1    pass1Kind
 	cb, cr   plane       // chroma outputs of kindRGBToYCbCr
 	pal      *paletteLUT // palette of pass1Palette
+	p16      bool        // on the int16 path (fast16.go, fast16rgb.go)
+	v16, h16 *axis16     // p16: pass-1 and pass-2 weights for it
 }
 
 // scratch returns the int32 and int64 scratch values one unit of t needs.
@@ -75,7 +77,9 @@ func (t *task) scratch() (n32, n64 int) {
 		if t.swap {
 			px = bandCols * n / 4
 		}
-		return n + px + 3*t.tilePixels(), px
+		// (+ the values the int16 path's pass 2 may read past its
+		// last row, see unitOpaque16)
+		return n + px + 3*t.tilePixels(), px + 4
 	}
 	if t.kind == kindToNRGBA {
 		// pass 1 sums 4 int32s a pixel, kept as 2 packed int64s.
@@ -88,7 +92,8 @@ func (t *task) scratch() (n32, n64 int) {
 	if t.swap {
 		n *= bandCols
 	}
-	return n, 0
+	// + the values the int16 path's pass 2 may read past its last row
+	return n + 8, 0
 }
 
 // units is the number of work units of t.
@@ -125,6 +130,10 @@ func (t *task) unit(u int, buf []int32, buf64 []int64) {
 	}
 	if t.xa.taps == 1 && t.ya.taps == 1 {
 		t.copyUnit(u)
+		return
+	}
+	if t.p16 {
+		t.unit16(u, buf)
 		return
 	}
 	if !t.swap {
@@ -174,6 +183,7 @@ func (t *task) copyUnit(u int) {
 // pooled so that steady-state calls allocate only their output.
 type plan struct {
 	axes  [4]axis
+	ax16  [4]axis16 // int16-path layouts of axes
 	tasks [3]task
 	n     int
 	pal   paletteLUT // palette of a pass1Palette task

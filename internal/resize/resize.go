@@ -230,16 +230,30 @@ func axisSpecs(o, W, H, dstF int, src plane, g srcGeom) (xs, ys axisSpec) {
 // appends the task to p, using p.axes[2*i], p.axes[2*i+1], or the axes of
 // task shareWith when that is ≥ 0 (Cr shares the weights of Cb).
 func (p *plan) addTask(i, o, W, H, dstF int, src, dst plane, g srcGeom, shareWith int) {
-	var xa, ya *axis
 	if shareWith >= 0 {
-		xa, ya = p.tasks[shareWith].xa, p.tasks[shareWith].ya
-	} else {
-		xa, ya = &p.axes[2*i], &p.axes[2*i+1]
-		xs, ys := axisSpecs(o, W, H, dstF, src, g)
-		xa.build(xs, lanczos3)
-		ya.build(ys, lanczos3)
+		t := p.tasks[shareWith]
+		p.tasks[p.n] = task{src: src, dst: dst, xa: t.xa, ya: t.ya, swap: t.swap, p16: t.p16, v16: t.v16, h16: t.h16}
+		p.n++
+		return
 	}
-	p.tasks[p.n] = task{src: src, dst: dst, xa: xa, ya: ya, swap: swapsAxes(o)}
+	xa, ya := &p.axes[2*i], &p.axes[2*i+1]
+	xs, ys := axisSpecs(o, W, H, dstF, src, g)
+	xa.build(xs, lanczos3)
+	ya.build(ys, lanczos3)
+	t := task{src: src, dst: dst, xa: xa, ya: ya, swap: swapsAxes(o)}
+	// The int16 path: pass 1 runs along ya (xa when swapped), pass 2
+	// along the other axis.
+	p1, p2 := ya, xa
+	l1, l2 := &p.ax16[2*i+1], &p.ax16[2*i]
+	if t.swap {
+		p1, p2, l1, l2 = xa, ya, l2, l1
+	}
+	if use16 && (xa.taps > 1 || ya.taps > 1) && fits16(p1, p2) {
+		l1.buildPass1(p1)
+		l2.buildPass2(p2)
+		t.p16, t.v16, t.h16 = true, l1, l2
+	}
+	p.tasks[p.n] = t
 	p.n++
 }
 

@@ -187,6 +187,7 @@ func run4(p *plan, t task, pxW int, opaque bool, o, W, H int) (image.Image, erro
 	t.swap = swapsAxes(o)
 	var out image.Image
 	if opaque {
+		p.use16RGB(&t)
 		m := image.NewYCbCr(image.Rect(0, 0, W, H), image.YCbCrSubsampleRatio420)
 		cw, ch := (W+1)/2, (H+1)/2
 		t.kind = kindRGBToYCbCr
@@ -214,6 +215,10 @@ func run4(p *plan, t task, pxW int, opaque bool, o, W, H int) (image.Image, erro
 // that pass 2 takes 2 multiplies per pixel and tap instead of 3; pass 2
 // fills an RGB tile that storeYCbCr converts.
 func (t *task) unitOpaque(u int, buf []int32, buf64 []int64) {
+	if t.p16 {
+		t.unitOpaque16(u, buf, buf64)
+		return
+	}
 	n := t.rowLen() / 4 // source pixels along pass 1
 	dst := t.dst
 	acc4, buf := buf[:4*n], buf[4*n:]
