@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"time"
@@ -141,6 +142,21 @@ func prepare(ctx context.Context, data []byte, ro *resolved, start time.Time) (*
 		return p, nil
 	}
 
+	if streamJPEGs && f == JPEG && jpegBaseline(data) {
+		fitted, dec, fit, ok, err := streamJPEG(ctx, data, hdr.orientation, scale, ro)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			p.DecodeScale = scale
+			p.Timings.Decode, p.Timings.Fit = dec, fit
+			if err := encodeInto(ctx, p, fitted, hdr, ro); err != nil {
+				return nil, err
+			}
+			return p, nil
+		}
+	}
+
 	t = time.Now()
 	img, scale, err := decode(ctx, f, data, hdr, scale, ro)
 	if err != nil {
@@ -163,10 +179,18 @@ func prepare(ctx context.Context, data []byte, ro *resolved, start time.Time) (*
 		return nil, err
 	}
 
-	t = time.Now()
+	if err := encodeInto(ctx, p, fitted, hdr, ro); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// encodeInto encodes the fitted image under the budget into p.
+func encodeInto(ctx context.Context, p *Payload, fitted image.Image, hdr header, ro *resolved) error {
+	t := time.Now()
 	res, err := encode.JPEG(ctx, fitted, ro.encodeOptions())
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.Timings.Encode = time.Since(t)
 	p.MIMEType = "image/jpeg"
@@ -175,7 +199,7 @@ func prepare(ctx context.Context, data []byte, ro *resolved, start time.Time) (*
 	p.Quality = res.Quality
 	p.Passes = res.Passes
 	p.Scale = float64(max(res.Width, res.Height)) / float64(max(hdr.width, hdr.height))
-	return p, nil
+	return nil
 }
 
 // canPassThrough reports whether an input of format f with header hdr and

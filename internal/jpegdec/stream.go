@@ -1,0 +1,326 @@
+package jpegdec
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"runtime"
+	"sync"
+)
+
+// ErrWindow reports that a [Stream]'s window cannot hold the rows its sink
+// keeps plus the next band: a caller bug (windowRows too small for the
+// rows the sink keeps), never caused by the input.
+var ErrWindow = errors.New("jpegdec: stream window too small")
+
+// Sink receives the rows of a [Stream] as they are decoded. win holds the
+// decoded rows base..avail-1 of the (scaled) image at its rows 0..; its
+// bounds are (0, 0)–(width, avail-base) and it is only valid during the
+// call. final is true on the last call (avail is then the image height).
+// The sink returns keep, the first row it will still read: rows before
+// keep may be dropped (keep ≤ avail; rows are dropped in whole MCU rows,
+// so some rows before keep may be shown again). A non-nil error stops the
+// decode and is returned by [Stream.Decode].
+type Sink func(win image.Image, base, avail int, final bool) (keep int, err error)
+
+// Stream decodes a JPEG into a window of rows instead of a whole image, for
+// a consumer (a resampler) that reads the rows in order and then no longer
+// needs them: a 24 MP photo then never holds more than a few hundred rows
+// in memory, and the consumer reads each row while it is still in cache.
+// It supports what [Decode] supports. A Stream is used once, by one
+// goroutine.
+type Stream struct {
+	b       []byte
+	p       *plan
+	ratio   int
+	scale   int
+	workers int
+	buf     []byte
+	bounds  image.Rectangle
+	mcuH    int // output rows per MCU row
+	win     []byte
+}
+
+// NewStream parses the headers of the JPEG in b and checks it can be
+// decoded (see [Decode]: the same errors, ErrTooLarge by the declared
+// size), without allocating pixel memory. o is read as for Decode (Buf,
+// when large enough, backs the window).
+func NewStream(b []byte, o *Options) (s *Stream, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			s, err = nil, fmt.Errorf("%w: internal error: %v", ErrCorrupt, v)
+		}
+	}()
+	var opt Options
+	if o != nil {
+		opt = *o
+	}
+	scale := opt.Scale
+	if scale == 0 {
+		scale = 1
+	}
+	var shift uint
+	switch scale {
+	case 1:
+	case 2:
+		shift = 1
+	case 4:
+		shift = 2
+	case 8:
+		shift = 3
+	default:
+		return nil, unsupported("Options.Scale %d (want 1, 2, 4 or 8)", opt.Scale)
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	hd, err := parseHeader(b, false, opt.MaxPixels)
+	if err != nil {
+		return nil, err
+	}
+	ratio, err := hd.subsampling()
+	if err != nil {
+		return nil, err
+	}
+	p := newPlan(hd, shift)
+	if blocks := int64(p.mcusX) * int64(p.mcusY) * int64(p.bpm); int64(len(b)-hd.scanStart) < blocks/4 {
+		return nil, corrupt("%d bytes of entropy-coded data cannot hold %dx%d pixels", len(b)-hd.scanStart, hd.w, hd.h)
+	}
+	vmax := 1
+	for c := 0; c < p.nComp; c++ {
+		vmax = max(vmax, p.comp[c].v)
+	}
+	return &Stream{
+		b: b, p: p, ratio: ratio, scale: scale, workers: min(workers, maxWorkers), buf: opt.Buf,
+		bounds: image.Rect(0, 0, (hd.w+scale-1)/scale, (hd.h+scale-1)/scale),
+		mcuH:   vmax * (8 >> shift),
+	}, nil
+}
+
+// Bounds returns the bounds of the decoded (scaled) image.
+func (s *Stream) Bounds() image.Rectangle { return s.bounds }
+
+// Gray reports whether the image decodes to *image.Gray (else
+// *image.YCbCr with SubsampleRatio).
+func (s *Stream) Gray() bool { return s.p.nComp == 1 }
+
+// SubsampleRatio returns the chroma subsampling of a colour image.
+func (s *Stream) SubsampleRatio() image.YCbCrSubsampleRatio {
+	r, _, _ := chromaLayout(s.ratio, 0, 0)
+	return r
+}
+
+// MCURows returns the number of output rows decoded at a time (one MCU
+// row); bands and dropped rows are multiples of it.
+func (s *Stream) MCURows() int { return s.mcuH }
+
+// Backing returns the window's buffer after Decode, for the caller to pass
+// as Options.Buf to a later decode; nil before.
+func (s *Stream) Backing() []byte { return s.win }
+
+// WindowBytes returns the bytes a window of rows rows needs.
+func (s *Stream) WindowBytes(rows int) int {
+	_, n := s.windowLayout(rows)
+	return n
+}
+
+// windowLayout returns the window's MCU rows and bytes for rows rows.
+func (s *Stream) windowLayout(rows int) (mcuRows, bytes int) {
+	p := s.p
+	mcuRows = min((rows+s.mcuH-1)/s.mcuH, p.mcusY)
+	bs := 8 >> p.shift
+	pw, ph := p.mcusX*p.comp[0].h*bs, mcuRows*s.mcuH
+	if p.nComp == 1 {
+		return mcuRows, pw * ph
+	}
+	_, cw, ch := chromaLayout(s.ratio, pw, ph)
+	return mcuRows, pw*ph + 2*cw*ch
+}
+
+// Decode decodes the scan into a window of windowRows rows (rounded up to
+// whole MCU rows), calling sink after every bandRows rows (rounded up
+// likewise) and after the last row. The window must hold the rows the sink
+// keeps plus one band, else Decode returns ErrWindow. Errors are those of
+// [Decode] plus the sink's. It uses up to Options.Workers goroutines, as
+// Decode does, and calls sink on the calling goroutine while no other
+// goroutine touches the window.
+func (s *Stream) Decode(bandRows, windowRows int, sink Sink) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%w: internal error: %v", ErrCorrupt, v)
+		}
+	}()
+	p := s.p
+	bandMCU := max(1, (bandRows+s.mcuH-1)/s.mcuH)
+	winMCU, n := s.windowLayout(windowRows)
+	if winMCU < bandMCU && winMCU < p.mcusY {
+		return fmt.Errorf("%w: %d rows for bands of %d", ErrWindow, windowRows, bandRows)
+	}
+	if cap(s.buf) >= n {
+		s.win = s.buf[:n]
+	} else {
+		s.win = make([]byte, n)
+	}
+	win := s.windowImage(winMCU)
+
+	workers := s.workers
+	if p.mcusX*p.bpm*bandMCU < minParallelBlocks/4 {
+		workers = 1
+	}
+	type job struct {
+		my  int // row in the window
+		buf *rowBuf
+	}
+	blocks := p.mcusX * p.bpm
+	nbuf := 2 * workers
+	free := make(chan *rowBuf, nbuf)
+	for i := 0; i < nbuf; i++ {
+		free <- getRowBuf(blocks)
+	}
+	jobs := make(chan job, workers)
+	var inflight, wg sync.WaitGroup
+	var perr panicErr
+	for w := 0; w < workers-1; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var tmp block
+			for j := range jobs {
+				if perr.get() == nil {
+					perr.run(func() { p.reconstruct(j.buf, j.my, 0, p.mcusX, &tmp) })
+				}
+				free <- j.buf
+				inflight.Done()
+			}
+		}()
+	}
+	defer func() {
+		close(jobs)
+		wg.Wait()
+		if err == nil {
+			for len(free) > 0 {
+				rowPool.Put(<-free)
+			}
+		}
+	}()
+
+	var r bitReader
+	r.reset(s.b, p.hd.scanStart)
+	var pred [3]int32
+	var tmp block
+	ri, total, mcu := p.hd.ri, p.mcusX*p.mcusY, 0
+	rst := byte(mRST0)
+	base := 0 // first MCU row held by the window
+	H := s.bounds.Dy()
+	for my := 0; my < p.mcusY; my++ {
+		if my-base >= winMCU {
+			return fmt.Errorf("%w: %d rows, the sink keeps from row %d at row %d", ErrWindow, windowRows, base*s.mcuH, my*s.mcuH)
+		}
+		buf := <-free
+		for mx := 0; mx < p.mcusX; {
+			end := p.mcusX
+			if ri > 0 {
+				end = min(end, mx+ri-mcu%ri)
+			}
+			if err := p.decodeMCUs(&r, buf, mx, end, &pred); err != nil {
+				return err
+			}
+			mcu += end - mx
+			mx = end
+			if ri > 0 && mcu%ri == 0 && mcu < total {
+				if err := r.restart(rst); err != nil {
+					return err
+				}
+				rst = mRST0 + (rst-mRST0+1)&7
+				pred = [3]int32{}
+			}
+		}
+		if r.truncated() {
+			return corrupt("entropy-coded data truncated in MCU row %d of %d", my, p.mcusY)
+		}
+		inflight.Add(1)
+		if workers > 1 {
+			select {
+			case jobs <- job{my - base, buf}:
+				buf = nil
+			default:
+			}
+		}
+		if buf != nil {
+			p.reconstruct(buf, my-base, 0, p.mcusX, &tmp)
+			free <- buf
+			inflight.Done()
+		}
+		final := my == p.mcusY-1
+		if !final && (my+1)%bandMCU != 0 {
+			continue
+		}
+		inflight.Wait()
+		if err := perr.get(); err != nil {
+			return err
+		}
+		b0, avail := base*s.mcuH, min((my+1)*s.mcuH, H)
+		keep, err := sink(s.view(win, avail-b0), b0, avail, final)
+		if err != nil || final {
+			return err
+		}
+		keepMCU := min(max(keep, b0)/s.mcuH, my+1)
+		if keepMCU > base {
+			s.slide(win, keepMCU-base, my+1-base)
+			base = keepMCU
+		}
+	}
+	return nil
+}
+
+// windowImage returns the full window (winMCU MCU rows) as an image and
+// points the plan's planes at it.
+func (s *Stream) windowImage(winMCU int) image.Image {
+	p := s.p
+	bs := 8 >> p.shift
+	pw, ph := p.mcusX*p.comp[0].h*bs, winMCU*s.mcuH
+	if p.nComp == 1 {
+		m := &image.Gray{Pix: s.win[:pw*ph], Stride: pw, Rect: image.Rect(0, 0, pw, ph)}
+		p.comp[0].plane, p.comp[0].stride = m.Pix, m.Stride
+		return m
+	}
+	sr, cw, ch := chromaLayout(s.ratio, pw, ph)
+	yn, cn := pw*ph, cw*ch
+	m := &image.YCbCr{
+		Y: s.win[:yn:yn], Cb: s.win[yn : yn+cn : yn+cn], Cr: s.win[yn+cn : yn+2*cn : yn+2*cn],
+		YStride: pw, CStride: cw, SubsampleRatio: sr, Rect: image.Rect(0, 0, pw, ph),
+	}
+	p.comp[0].plane, p.comp[0].stride = m.Y, m.YStride
+	p.comp[1].plane, p.comp[1].stride = m.Cb, m.CStride
+	p.comp[2].plane, p.comp[2].stride = m.Cr, m.CStride
+	return m
+}
+
+// view returns the window's first rows rows, cropped to the image width.
+func (s *Stream) view(win image.Image, rows int) image.Image {
+	r := image.Rect(0, 0, s.bounds.Dx(), rows)
+	switch m := win.(type) {
+	case *image.Gray:
+		return m.SubImage(r)
+	case *image.YCbCr:
+		return m.SubImage(r)
+	}
+	return nil
+}
+
+// slide moves MCU rows from..to-1 of the window to its top.
+func (s *Stream) slide(win image.Image, from, to int) {
+	move := func(pix []byte, stride, rowsPerMCU int) {
+		copy(pix, pix[from*rowsPerMCU*stride:to*rowsPerMCU*stride])
+	}
+	switch m := win.(type) {
+	case *image.Gray:
+		move(m.Pix, m.Stride, s.mcuH)
+	case *image.YCbCr:
+		move(m.Y, m.YStride, s.mcuH)
+		ch := len(m.Cb) / m.CStride * s.mcuH / (len(m.Y) / m.YStride)
+		move(m.Cb, m.CStride, ch)
+		move(m.Cr, m.CStride, ch)
+	}
+}

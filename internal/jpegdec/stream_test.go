@@ -1,0 +1,151 @@
+package jpegdec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"testing"
+)
+
+// streamCollect decodes b with a Stream, copying every row the sink sees
+// into a whole image, while the sink keeps only the last keepMCU MCU rows.
+func streamCollect(t *testing.T, b []byte, scale, bandMCU, keepMCU int) (image.Image, error) {
+	t.Helper()
+	s, err := NewStream(b, &Options{Scale: scale})
+	if err != nil {
+		return nil, err
+	}
+	r := s.Bounds()
+	var full image.Image
+	if s.Gray() {
+		full = image.NewGray(r)
+	} else {
+		full = image.NewYCbCr(r, s.SubsampleRatio())
+	}
+	mcu := s.MCURows()
+	band := bandMCU * mcu
+	copied, calls := 0, 0
+	err = s.Decode(band, band+(keepMCU+1)*mcu, func(win image.Image, base, avail int, final bool) (int, error) {
+		calls++
+		if win.Bounds().Dy() != avail-base || win.Bounds().Dx() != r.Dx() {
+			return 0, fmt.Errorf("window %v for rows %d..%d", win.Bounds(), base, avail)
+		}
+		if base > copied || avail < copied || final != (avail == r.Dy()) {
+			return 0, fmt.Errorf("rows %d..%d final %v after %d copied", base, avail, final, copied)
+		}
+		// Rows kept from earlier calls must still be there.
+		for y := base; y < copied; y++ {
+			var got, want []byte
+			switch w := win.(type) {
+			case *image.Gray:
+				f := full.(*image.Gray)
+				got, want = w.Pix[(y-base)*w.Stride:][:r.Dx()], f.Pix[y*f.Stride:][:r.Dx()]
+			case *image.YCbCr:
+				f := full.(*image.YCbCr)
+				got, want = w.Y[(y-base)*w.YStride:][:r.Dx()], f.Y[y*f.YStride:][:r.Dx()]
+			}
+			if !bytes.Equal(got, want) {
+				return 0, fmt.Errorf("kept row %d changed", y)
+			}
+		}
+		for y := copied; y < avail; y++ {
+			switch w := win.(type) {
+			case *image.Gray:
+				f := full.(*image.Gray)
+				copy(f.Pix[y*f.Stride:][:r.Dx()], w.Pix[(y-base)*w.Stride:][:r.Dx()])
+			case *image.YCbCr:
+				f := full.(*image.YCbCr)
+				copy(f.Y[y*f.YStride:][:r.Dx()], w.Y[(y-base)*w.YStride:][:r.Dx()])
+				// Chroma row of luma row y, once per chroma row.
+				fy := 1
+				if f.SubsampleRatio == image.YCbCrSubsampleRatio420 || f.SubsampleRatio == image.YCbCrSubsampleRatio440 || f.SubsampleRatio == image.YCbCrSubsampleRatio410 {
+					fy = 2
+				}
+				if y%fy == 0 {
+					cw := len(f.Cb) / max(1, (r.Dy()+fy-1)/fy)
+					cy, cb := y/fy, base/fy
+					copy(f.Cb[cy*f.CStride:][:cw], w.Cb[(cy-cb)*w.CStride:][:cw])
+					copy(f.Cr[cy*f.CStride:][:cw], w.Cr[(cy-cb)*w.CStride:][:cw])
+				}
+			}
+		}
+		copied = avail
+		return max(base, avail-keepMCU*mcu), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if copied != r.Dy() {
+		t.Fatalf("%d of %d rows seen", copied, r.Dy())
+	}
+	if want := (r.Dy() + band - 1) / band; calls != want {
+		t.Errorf("%d sink calls, want %d", calls, want)
+	}
+	return full, nil
+}
+
+// TestStreamMatchesDecode: every row a Stream shows equals Decode's, at
+// every scale, band size and number of kept rows, with and without
+// restart markers, on one worker and on several.
+func TestStreamMatchesDecode(t *testing.T) {
+	for _, name := range decodable {
+		b := readFixture(t, name)
+		for _, scale := range []int{1, 2, 4, 8} {
+			want, err := Decode(b, &Options{Scale: scale})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, bk := range [][2]int{{1, 0}, {1, 2}, {3, 1}, {1000, 0}} {
+				t.Run(fmt.Sprintf("%s/s%d/band%d_keep%d", name, scale, bk[0], bk[1]), func(t *testing.T) {
+					got, err := streamCollect(t, b, scale, bk[0], bk[1])
+					if err != nil {
+						t.Fatal(err)
+					}
+					wp, gp := planes(t, want), planes(t, got)
+					for i := range wp {
+						for y := 0; y < wp[i].h; y++ {
+							if !bytes.Equal(wp[i].pix[y*wp[i].stride:][:wp[i].w], gp[i].pix[y*gp[i].stride:][:gp[i].w]) {
+								t.Fatalf("plane %s row %d differs from Decode", wp[i].name, y)
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestStreamErrors(t *testing.T) {
+	b := readFixture(t, "mid_200x150_420.jpg")
+	s, err := NewStream(b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A sink that keeps every row overflows a small window.
+	keepAll := func(image.Image, int, int, bool) (int, error) { return 0, nil }
+	if err := s.Decode(16, 32, keepAll); !errors.Is(err, ErrWindow) {
+		t.Errorf("window overflow: %v", err)
+	}
+	s, _ = NewStream(b, nil)
+	boom := errors.New("boom")
+	if err := s.Decode(16, 64, func(image.Image, int, int, bool) (int, error) { return 0, boom }); !errors.Is(err, boom) {
+		t.Errorf("sink error: %v", err)
+	}
+	// Truncated entropy-coded data is reported as Decode reports it.
+	s, err = NewStream(b[:len(b)*2/3], nil)
+	if err == nil {
+		err = s.Decode(16, 64, func(_ image.Image, _, avail int, _ bool) (int, error) { return avail, nil })
+	}
+	if !errors.Is(err, ErrCorrupt) {
+		t.Errorf("truncated: %v", err)
+	}
+	for _, name := range unsupportedFixtures {
+		if _, err := NewStream(readFixture(t, name), nil); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := NewStream(b, &Options{MaxPixels: 100}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("MaxPixels: %v", err)
+	}
+}
