@@ -16,6 +16,10 @@ import (
 // whole-image path.
 var streamJPEGs = true
 
+// streamOverlap runs the resampler beside the decoder (jpegdec.Stream's
+// Overlap).
+var streamOverlap = true
+
 // windows pools the row windows of streamed JPEG decodes (*[]byte): about
 // 1 MB for a 12 MP photo, where a whole decode needs 18 MB.
 var windows sync.Pool
@@ -51,8 +55,10 @@ func streamJPEG(ctx context.Context, data []byte, o, scale int, ro *resolved) (i
 	span := rs.Span()
 	// Bands of at least 8 MCU rows keep both cores busy between the
 	// hand-overs; the window holds a band plus what the resampler keeps.
+	// The resampler works on one band while the decoder decodes the next.
 	band := max(8*mcu, 2*span)
-	err = s.Decode(band, band+span+mcu, func(win image.Image, base, avail int, final bool) (int, error) {
+	s.Overlap = streamOverlap
+	err = s.Decode(band, 2*band+span+mcu, func(win image.Image, base, avail int, final bool) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}

@@ -39,6 +39,13 @@ type Stream struct {
 	bounds  image.Rectangle
 	mcuH    int // output rows per MCU row
 	win     []byte
+
+	// Overlap makes Decode call the sink on its own goroutine while it
+	// decodes the next band, and wait for it at the end of that band:
+	// decoding and the sink's work then share the cores. The window must
+	// then hold two bands plus the rows the sink keeps. Default false: the
+	// sink runs between bands.
+	Overlap bool
 }
 
 // NewStream parses the headers of the JPEG in b and checks it can be
@@ -141,10 +148,13 @@ func (s *Stream) windowLayout(rows int) (mcuRows, bytes int) {
 // Decode decodes the scan into a window of windowRows rows (rounded up to
 // whole MCU rows), calling sink after every bandRows rows (rounded up
 // likewise) and after the last row. The window must hold the rows the sink
-// keeps plus one band, else Decode returns ErrWindow. Errors are those of
-// [Decode] plus the sink's. It uses up to Options.Workers goroutines, as
-// Decode does, and calls sink on the calling goroutine while no other
-// goroutine touches the window.
+// keeps plus one band (two with Overlap), else Decode returns ErrWindow.
+// Errors are those of [Decode] plus the sink's. It uses up to
+// Options.Workers goroutines, as Decode does. The sink is called on the
+// calling goroutine while nothing else touches the window, or with
+// Overlap on another goroutine while only rows after the ones it is shown
+// are written; the calls never overlap each other, and Decode returns only
+// after the last one has.
 func (s *Stream) Decode(bandRows, windowRows int, sink Sink) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -205,6 +215,15 @@ func (s *Stream) Decode(bandRows, windowRows int, sink Sink) (err error) {
 		}
 	}()
 
+	// With Overlap, the sink works on one band while the next is decoded.
+	results := make(chan sinkResult, 1)
+	pending := false
+	defer func() {
+		if pending {
+			<-results // never return while the sink reads the window
+		}
+	}()
+
 	var r bitReader
 	r.reset(s.b, p.hd.scanStart)
 	var pred [3]int32
@@ -260,18 +279,56 @@ func (s *Stream) Decode(bandRows, windowRows int, sink Sink) (err error) {
 		if err := perr.get(); err != nil {
 			return err
 		}
+		if pending {
+			// The previous band's sink call is done with the window:
+			// drop the rows it no longer needs.
+			res := <-results
+			pending = false
+			if res.err != nil {
+				return res.err
+			}
+			base = s.drop(win, res.keep, base, my+1)
+		}
 		b0, avail := base*s.mcuH, min((my+1)*s.mcuH, H)
-		keep, err := sink(s.view(win, avail-b0), b0, avail, final)
-		if err != nil || final {
-			return err
+		view := s.view(win, avail-b0)
+		if final || !s.Overlap {
+			keep, err := sink(view, b0, avail, final)
+			if err != nil || final {
+				return err
+			}
+			base = s.drop(win, keep, base, my+1)
+			continue
 		}
-		keepMCU := min(max(keep, b0)/s.mcuH, my+1)
-		if keepMCU > base {
-			s.slide(win, keepMCU-base, my+1-base)
-			base = keepMCU
-		}
+		pending = true
+		go func() {
+			var res sinkResult
+			defer func() {
+				if v := recover(); v != nil {
+					res.err = fmt.Errorf("%w: internal error in the sink: %v", ErrCorrupt, v)
+				}
+				results <- res
+			}()
+			res.keep, res.err = sink(view, b0, avail, false)
+		}()
 	}
 	return nil
+}
+
+// sinkResult is the outcome of a Sink call made while decoding goes on.
+type sinkResult struct {
+	keep int
+	err  error
+}
+
+// drop slides the window so that it starts at the MCU row holding row
+// keep (of the rows base..done-1 it holds, in MCU rows), and returns the
+// new base.
+func (s *Stream) drop(win image.Image, keep, base, done int) int {
+	keepMCU := min(max(keep, base*s.mcuH)/s.mcuH, done)
+	if keepMCU > base {
+		s.slide(win, keepMCU-base, done-base)
+	}
+	return max(base, keepMCU)
 }
 
 // windowImage returns the full window (winMCU MCU rows) as an image and

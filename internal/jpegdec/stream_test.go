@@ -10,12 +10,13 @@ import (
 
 // streamCollect decodes b with a Stream, copying every row the sink sees
 // into a whole image, while the sink keeps only the last keepMCU MCU rows.
-func streamCollect(t *testing.T, b []byte, scale, bandMCU, keepMCU int) (image.Image, error) {
+func streamCollect(t *testing.T, b []byte, scale, bandMCU, keepMCU int, overlap bool) (image.Image, error) {
 	t.Helper()
 	s, err := NewStream(b, &Options{Scale: scale})
 	if err != nil {
 		return nil, err
 	}
+	s.Overlap = overlap
 	r := s.Bounds()
 	var full image.Image
 	if s.Gray() {
@@ -26,7 +27,11 @@ func streamCollect(t *testing.T, b []byte, scale, bandMCU, keepMCU int) (image.I
 	mcu := s.MCURows()
 	band := bandMCU * mcu
 	copied, calls := 0, 0
-	err = s.Decode(band, band+(keepMCU+1)*mcu, func(win image.Image, base, avail int, final bool) (int, error) {
+	window := band + (keepMCU+1)*mcu
+	if overlap {
+		window += band
+	}
+	err = s.Decode(band, window, func(win image.Image, base, avail int, final bool) (int, error) {
 		calls++
 		if win.Bounds().Dy() != avail-base || win.Bounds().Dx() != r.Dx() {
 			return 0, fmt.Errorf("window %v for rows %d..%d", win.Bounds(), base, avail)
@@ -96,9 +101,9 @@ func TestStreamMatchesDecode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, bk := range [][2]int{{1, 0}, {1, 2}, {3, 1}, {1000, 0}} {
-				t.Run(fmt.Sprintf("%s/s%d/band%d_keep%d", name, scale, bk[0], bk[1]), func(t *testing.T) {
-					got, err := streamCollect(t, b, scale, bk[0], bk[1])
+			for _, bk := range [][3]int{{1, 0, 0}, {1, 2, 0}, {3, 1, 0}, {1000, 0, 0}, {1, 0, 1}, {1, 2, 1}, {2, 3, 1}} {
+				t.Run(fmt.Sprintf("%s/s%d/band%d_keep%d_overlap%d", name, scale, bk[0], bk[1], bk[2]), func(t *testing.T) {
+					got, err := streamCollect(t, b, scale, bk[0], bk[1], bk[2] == 1)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -127,10 +132,29 @@ func TestStreamErrors(t *testing.T) {
 	if err := s.Decode(16, 32, keepAll); !errors.Is(err, ErrWindow) {
 		t.Errorf("window overflow: %v", err)
 	}
-	s, _ = NewStream(b, nil)
-	boom := errors.New("boom")
-	if err := s.Decode(16, 64, func(image.Image, int, int, bool) (int, error) { return 0, boom }); !errors.Is(err, boom) {
-		t.Errorf("sink error: %v", err)
+	for _, overlap := range []bool{false, true} {
+		s, _ = NewStream(b, nil)
+		s.Overlap = overlap
+		boom := errors.New("boom")
+		calls := 0
+		err := s.Decode(16, 64, func(_ image.Image, _, avail int, _ bool) (int, error) {
+			if calls++; calls == 2 {
+				return 0, boom
+			}
+			return avail, nil
+		})
+		if !errors.Is(err, boom) {
+			t.Errorf("overlap %v: sink error: %v", overlap, err)
+		}
+		s, _ = NewStream(b, nil)
+		s.Overlap = overlap
+		err = s.Decode(16, 64, func(_ image.Image, _, avail int, _ bool) (int, error) { panic("sink bug") })
+		if overlap && !errors.Is(err, ErrCorrupt) {
+			t.Errorf("panicking sink on its own goroutine: %v", err)
+		}
+		if !overlap && err == nil {
+			t.Errorf("panicking sink: no error")
+		}
 	}
 	// Truncated entropy-coded data is reported as Decode reports it.
 	s, err = NewStream(b[:len(b)*2/3], nil)
