@@ -5,14 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strings"
 	"testing"
 )
 
 // streamCollect decodes b with a Stream, copying every row the sink sees
 // into a whole image, while the sink keeps only the last keepMCU MCU rows.
-func streamCollect(t *testing.T, b []byte, scale, bandMCU, keepMCU int, overlap bool) (image.Image, error) {
+func streamCollect(t *testing.T, b []byte, scale, bandMCU, keepMCU int, overlap bool, maxPixels int64) (image.Image, error) {
 	t.Helper()
-	s, err := NewStream(b, &Options{Scale: scale})
+	s, err := NewStream(b, &Options{Scale: scale, MaxPixels: maxPixels})
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func TestStreamMatchesDecode(t *testing.T) {
 			}
 			for _, bk := range [][3]int{{1, 0, 0}, {1, 2, 0}, {3, 1, 0}, {1000, 0, 0}, {1, 0, 1}, {1, 2, 1}, {2, 3, 1}} {
 				t.Run(fmt.Sprintf("%s/s%d/band%d_keep%d_overlap%d", name, scale, bk[0], bk[1], bk[2]), func(t *testing.T) {
-					got, err := streamCollect(t, b, scale, bk[0], bk[1], bk[2] == 1)
+					got, err := streamCollect(t, b, scale, bk[0], bk[1], bk[2] == 1, 0)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -172,4 +173,38 @@ func TestStreamErrors(t *testing.T) {
 	if _, err := NewStream(b, &Options{MaxPixels: 100}); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("MaxPixels: %v", err)
 	}
+}
+
+// FuzzStream checks a Stream against Decode on one worker (the same
+// sequential order): both fail, or the Stream shows every row of the same
+// image, at every scale, band size and kept-row count, with and without
+// Overlap.
+func FuzzStream(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, b []byte, sel uint8) {
+		if len(b) > fuzzMaxInput {
+			return
+		}
+		scale := 1 << (sel & 3)
+		bandMCU, keepMCU, overlap := 1+int(sel>>2&3), int(sel>>4&3), sel&0x40 != 0
+		want, werr := Decode(b, &Options{Scale: scale, Workers: 1, MaxPixels: fuzzMaxPixels})
+		got, gerr := streamCollect(t, b, scale, bandMCU, keepMCU, overlap, fuzzMaxPixels)
+		if (gerr == nil) != (werr == nil) {
+			t.Fatalf("stream error %v, Decode error %v", gerr, werr)
+		}
+		if gerr != nil {
+			if strings.Contains(gerr.Error(), "internal error") || !(errors.Is(gerr, ErrCorrupt) || errors.Is(gerr, ErrUnsupported) || errors.Is(gerr, ErrTooLarge)) {
+				t.Fatalf("stream error %v", gerr)
+			}
+			return
+		}
+		wp, gp := planes(t, want), planes(t, got)
+		for i := range wp {
+			for y := 0; y < wp[i].h; y++ {
+				if !bytes.Equal(wp[i].pix[y*wp[i].stride:][:wp[i].w], gp[i].pix[y*gp[i].stride:][:gp[i].w]) {
+					t.Fatalf("plane %s row %d differs from Decode", wp[i].name, y)
+				}
+			}
+		}
+	})
 }
