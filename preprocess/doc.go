@@ -10,6 +10,10 @@
 //	read (size limit) → sniff → header + pixel limit → [passthrough?]
 //	  → decode → orient + fit (one pass) → encode under the budget
 //
+// where, for baseline JPEGs, decode and fit run together on bands of rows
+// (the resampler works on one band while the decoder decodes the next), so
+// a 12–24 MP photo never exists at full size in memory.
+//
 // and everything a stage decides is recorded on the returned [Payload].
 //
 // [Prepare] is safe for concurrent use; buffers are pooled across calls.

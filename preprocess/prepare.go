@@ -26,9 +26,13 @@ import (
 // Options.MaxInputBytes are read; an image's pixel count is checked against
 // Options.MaxPixels from its header before any pixel is allocated.
 //
-// Cost: one copy of the input in memory plus the decoded image (for JPEG,
-// decoded at a reduced DCT scale when that still covers MaxSide) and the
-// output. ctx is checked between stages. Safe for concurrent use.
+// Cost: one copy of the input in memory plus the decoded image and the
+// output. Baseline JPEGs that are downscaled are decoded and fitted in one
+// streamed pass, so only a window of a few hundred rows of the decoded
+// image exists at a time (about 2 MB for 12 MP, where the whole image is
+// 18 MB; at a reduced DCT scale when that still covers MaxSide twice).
+// ctx is checked between stages and between bands of rows. Safe for
+// concurrent use.
 //
 // Errors match ErrUnsupportedFormat, ErrTooLarge, ErrTooManyPixels,
 // ErrCorrupt, ErrInvalidOptions, encode.ErrBudget, the pdf package's
