@@ -59,7 +59,7 @@ func TestBuildProxy(t *testing.T) {
 					src.Cb[ci], src.Cr[ci] = b, c
 				}
 			}
-			p, ok := buildProxy(src).(*image.YCbCr)
+			p, ok := buildProxy(src, proxyLayout{}).(*image.YCbCr)
 			if !ok {
 				t.Fatal("no proxy")
 			}
@@ -86,12 +86,12 @@ func TestBuildProxy(t *testing.T) {
 	}
 	t.Run("Gray", func(t *testing.T) {
 		src := image.NewGray(image.Rect(0, 0, w, h))
-		if p, ok := buildProxy(src).(*image.Gray); !ok || p.Rect.Dx()*p.Rect.Dy() < w*h/proxyFraction {
-			t.Fatalf("proxy %T", buildProxy(src))
+		if p, ok := buildProxy(src, proxyLayout{}).(*image.Gray); !ok || p.Rect.Dx()*p.Rect.Dy() < w*h/proxyFraction {
+			t.Fatalf("proxy %T", buildProxy(src, proxyLayout{}))
 		}
 	})
 	t.Run("too small", func(t *testing.T) {
-		if p := buildProxy(image.NewGray(image.Rect(0, 0, 600, 400))); p != nil {
+		if p := buildProxy(image.NewGray(image.Rect(0, 0, 600, 400)), proxyLayout{}); p != nil {
 			t.Fatalf("proxy for a small image: %v", p.Bounds())
 		}
 	})
@@ -131,4 +131,100 @@ func TestJPEGProxySearch(t *testing.T) {
 	if avg := float64(passes) / float64(runs); avg > 2.5 {
 		t.Errorf("%.2f passes on average, want ≤ 2.5", avg)
 	}
+}
+
+// TestBuildProxyScaledLayout checks that a proxy built with the layout of
+// a larger image samples the same places of the picture: each tile is an
+// exact copy of a 32×32 region of the smaller image, at an origin aligned
+// for its chroma, whose centre is within 4 px (the alignment) of the
+// scaled centre of the same tile at the layout's size. It also checks that
+// the layout is kept below proxyMinPixels and dropped where its tiles
+// would cover more than 1/proxyMaxCover of the image.
+func TestBuildProxyScaledLayout(t *testing.T) {
+	const W, H = 1600, 1200
+	big := image.NewGray(image.Rect(0, 0, W, H))
+	l := layoutFor(W, H, proxyLayout{})
+	if l.tiles != proxyTiles(W, H) || l.w != W || l.h != H {
+		t.Fatalf("default layout %+v", l)
+	}
+	// Centres of the tiles at the layout's own size, from the proxy of a
+	// position-coded image: pixel (x, y) holds x/8 in even rows and y/8 in
+	// odd ones, so a tile's first two rows give its origin.
+	code := func(m *image.Gray) {
+		for y := 0; y < m.Rect.Dy(); y++ {
+			for x := 0; x < m.Rect.Dx(); x++ {
+				v := x / 8
+				if y%2 == 1 {
+					v = y / 8
+				}
+				m.Pix[m.PixOffset(x, y)] = uint8(v)
+			}
+		}
+	}
+	code(big)
+	origins := func(p *image.Gray, k int) []image.Point {
+		cols := p.Rect.Dx() / proxyTile
+		o := make([]image.Point, k)
+		for j := range o {
+			dx, dy := j%cols*proxyTile, j/cols*proxyTile
+			o[j] = image.Pt(int(p.Pix[p.PixOffset(dx, dy)])*8, int(p.Pix[p.PixOffset(dx, dy+1)])*8)
+		}
+		return o
+	}
+	bp, ok := buildProxy(big, l).(*image.Gray)
+	if !ok {
+		t.Fatal("no proxy at the layout's size")
+	}
+	bigO := origins(bp, l.tiles)
+	for _, tc := range []struct{ w, h int }{{1200, 900}, {1000, 750}, {800, 600}, {720, 540}} {
+		t.Run(fmt.Sprintf("%dx%d", tc.w, tc.h), func(t *testing.T) {
+			if tc.w*tc.h < proxyMinPixels && layoutFor(tc.w, tc.h, proxyLayout{}).tiles != 0 {
+				t.Fatal("default layout below proxyMinPixels")
+			}
+			if got := layoutFor(tc.w, tc.h, l); got != l {
+				t.Fatalf("layout %+v not kept: %+v", l, got)
+			}
+			small := image.NewGray(image.Rect(0, 0, tc.w, tc.h))
+			code(small)
+			p, ok := buildProxy(small, l).(*image.Gray)
+			if !ok {
+				t.Fatal("no proxy")
+			}
+			if p.Rect != bp.Rect {
+				t.Fatalf("proxy %v, want %v like the layout's", p.Rect, bp.Rect)
+			}
+			for j, o := range origins(p, l.tiles) {
+				// The whole tile is the region at o.
+				for y := 0; y < proxyTile; y++ {
+					for x := 0; x < proxyTile; x++ {
+						dx, dy := j%(p.Rect.Dx()/proxyTile)*proxyTile, j/(p.Rect.Dx()/proxyTile)*proxyTile
+						if p.Pix[p.PixOffset(dx+x, dy+y)] != small.Pix[small.PixOffset(o.X+x, o.Y+y)] {
+							t.Fatalf("tile %d is not the region at %v", j, o)
+						}
+					}
+				}
+				// Its centre is the layout tile's, scaled.
+				b := bigO[j]
+				cx := (float64(b.X) + proxyTile/2) * float64(tc.w) / W
+				cy := (float64(b.Y) + proxyTile/2) * float64(tc.h) / H
+				ex, ey := float64(o.X)+proxyTile/2-cx, float64(o.Y)+proxyTile/2-cy
+				inside := o.X == 0 || o.Y == 0 || o.X+proxyTile > tc.w-8 || o.Y+proxyTile > tc.h-8
+				if !inside && (math.Abs(ex) > 4 || math.Abs(ey) > 4) {
+					t.Fatalf("tile %d at %v, centre off by %.1f,%.1f from the layout's %v scaled", j, o, ex, ey, b)
+				}
+			}
+		})
+	}
+	t.Run("too small for the layout", func(t *testing.T) {
+		w, h := 500, 375 // the layout's tiles would cover more than half
+		if l.tiles*proxyTile*proxyTile <= w*h/proxyMaxCover {
+			t.Fatal("test image too large")
+		}
+		if got := layoutFor(w, h, l); got.tiles != 0 {
+			t.Fatalf("layout %+v for a %dx%d image", got, w, h)
+		}
+		if p := buildProxy(image.NewGray(image.Rect(0, 0, w, h)), l); p != nil {
+			t.Fatalf("proxy %v", p.Bounds())
+		}
+	})
 }

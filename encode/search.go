@@ -194,7 +194,9 @@ func searchQuality(minQ, maxQ, limit, first int, force bool, p predictor, measur
 // and quartering sides: 1.0–1.07 for photos, 0.71–0.9 for the noisy scan,
 // whose noise averages away when shrunk. We use 1: photos then fit at the
 // first shrink near the minimum quality, keeping the most resolution;
-// content that compresses worse when smaller takes a second shrink.
+// content that compresses worse when smaller takes a second shrink, which
+// costs no full pass when the proxy at the first shrunk size predicts the
+// minimum quality not to fit (see skipAfterShrink).
 const pixelExponent = 1.0
 
 // shrinkMargin is the safety factor on the side length of a shrink step.
