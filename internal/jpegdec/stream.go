@@ -39,6 +39,8 @@ type Stream struct {
 	bounds  image.Rectangle
 	mcuH    int // output rows per MCU row
 	win     []byte
+	vg      image.Gray  // see view
+	vy      image.YCbCr // see view
 
 	// Overlap makes Decode call the sink on its own goroutine while it
 	// decodes the next band, and wait for it at the end of that band:
@@ -354,14 +356,20 @@ func (s *Stream) windowImage(winMCU int) image.Image {
 	return m
 }
 
-// view returns the window's first rows rows, cropped to the image width.
+// view returns the window's first rows rows, cropped to the image width
+// (the window's sub-image at the origin, in a value the Stream reuses: a
+// view is only used until the next one is made).
 func (s *Stream) view(win image.Image, rows int) image.Image {
 	r := image.Rect(0, 0, s.bounds.Dx(), rows)
 	switch m := win.(type) {
 	case *image.Gray:
-		return m.SubImage(r)
+		s.vg = *m
+		s.vg.Rect = r
+		return &s.vg
 	case *image.YCbCr:
-		return m.SubImage(r)
+		s.vy = *m
+		s.vy.Rect = r
+		return &s.vy
 	}
 	return nil
 }

@@ -30,6 +30,9 @@ type Stream struct {
 	axes     []*axis
 	axisBase []int
 	chroma   []bool
+
+	run  []int // scratch of Advance
+	work streamWork
 }
 
 // span is the source rows [lo, hi) of one unit, in its plane's rows.
@@ -171,7 +174,7 @@ func (s *Stream) Advance(win image.Image, base, avail int, final bool) (keep int
 		s.axisBase[j] = b
 	}
 	// Collect the runnable units.
-	var run []int // unit indexes into done
+	run := s.run[:0] // unit indexes into done
 	keep = avail
 	k := 0
 	for i := range p.tasks[:p.n] {
@@ -201,6 +204,7 @@ func (s *Stream) Advance(win image.Image, base, avail int, final bool) (keep int
 			k++
 		}
 	}
+	s.run = run
 	if err := s.runUnits(run); err != nil {
 		return 0, err
 	}
@@ -223,72 +227,88 @@ func (s *Stream) runUnits(run []int) error {
 		return nil
 	}
 	p := s.p
-	need, need64, cost := 0, 0, 0
+	w := &s.work
+	*w = streamWork{s: s, run: run}
+	cost := 0
 	for i := range p.tasks[:p.n] {
 		n32, n64 := p.tasks[i].scratch()
-		need, need64 = max(need, n32), max(need64, n64)
+		w.need, w.need64 = max(w.need, n32), max(w.need64, n64)
 		cost += p.tasks[i].cost() / max(1, p.tasks[i].units())
 	}
 	nw := min(runtime.GOMAXPROCS(0), len(run))
 	if cost*len(run) < parallelMin {
 		nw = 1
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var err error
-	loop := func() {
-		defer func() {
-			if r := recover(); r != nil {
-				mu.Lock()
-				if err == nil {
-					err = fmt.Errorf("%w: %v", ErrInternal, r)
-				}
-				mu.Unlock()
-				next.Store(int64(len(run)))
-			}
-		}()
-		bp := getScratch(need)
-		defer scratchPool.Put(bp)
-		var buf64 []int64
-		if need64 > 0 {
-			bp64 := getScratch64(need64)
-			defer scratch64Pool.Put(bp64)
-			buf64 = *bp64
-		}
-		for {
-			i := int(next.Add(1) - 1)
-			if i >= len(run) {
-				return
-			}
-			u := run[i]
-			for k := range p.tasks[:p.n] {
-				if c := len(s.units[k]); u >= c {
-					u -= c
-					continue
-				}
-				p.tasks[k].unit(u, *bp, buf64)
-				break
-			}
-		}
-	}
-	wg.Add(nw - 1)
+	w.wg.Add(nw - 1)
 	for range nw - 1 {
-		go func() {
-			defer wg.Done()
-			loop()
-		}()
+		go w.worker()
 	}
-	loop()
-	wg.Wait()
-	if err != nil {
-		return err
+	w.loop()
+	w.wg.Wait()
+	if w.err != nil {
+		return w.err
 	}
 	for _, u := range run {
 		s.done[u] = true
 	}
 	s.left -= len(run)
 	return nil
+}
+
+// streamWork is the shared state of the goroutines of one runUnits call
+// (kept in the Stream, so that a band costs no allocations for it).
+type streamWork struct {
+	s            *Stream
+	run          []int
+	need, need64 int
+	next         atomic.Int64
+	wg           sync.WaitGroup
+	mu           sync.Mutex
+	err          error
+}
+
+func (w *streamWork) worker() {
+	defer w.wg.Done()
+	w.loop()
+}
+
+// loop takes units until none are left; a panic (a bug) becomes
+// ErrInternal and stops the others early.
+func (w *streamWork) loop() {
+	defer func() {
+		if r := recover(); r != nil {
+			w.mu.Lock()
+			if w.err == nil {
+				w.err = fmt.Errorf("%w: %v", ErrInternal, r)
+			}
+			w.mu.Unlock()
+			w.next.Store(int64(len(w.run)))
+		}
+	}()
+	p := w.s.p
+	bp := getScratch(w.need)
+	defer scratchPool.Put(bp)
+	var buf64 []int64
+	if w.need64 > 0 {
+		bp64 := getScratch64(w.need64)
+		defer scratch64Pool.Put(bp64)
+		buf64 = *bp64
+	}
+	for {
+		i := int(w.next.Add(1) - 1)
+		if i >= len(w.run) {
+			return
+		}
+		u := w.run[i]
+		for k := range p.tasks[:p.n] {
+			if c := len(w.s.units[k]); u >= c {
+				u -= c
+				continue
+			}
+			p.tasks[k].unit(u, *bp, buf64)
+			break
+		}
+	}
 }
 
 // Image returns the output; complete once Advance returned after its final
