@@ -28,6 +28,13 @@
 // worker takes most of the inverse DCT off the entropy decoder's critical
 // path. See bench_test.go and idct_kernel_test.go.
 //
+// [Stream] decodes the same files into a window of rows instead of a whole
+// image, handing each band of rows to a consumer (the resampler) that says
+// which rows it still needs; with Stream.Overlap the consumer works on one
+// band while the next is decoded. A 12 MP photo then needs a window of
+// about 2 MB instead of 18 MB of planes, and the consumer reads rows while
+// they are still in cache.
+//
 // At Scale 1 the output is bit-identical to image/jpeg (the same integer
 // IDCT is used). At Scale 2, 4 and 8 each output pixel is the box average of
 // the corresponding 2×2, 4×4 or 8×8 pixels, computed exactly in the DCT
