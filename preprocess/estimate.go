@@ -47,13 +47,30 @@ func heicBytesPerPixel(grid bool) float64 {
 
 // workingSet estimates the peak bytes one image job allocates: the decoded
 // image at 1/scale, the fitted image and the encoder's buffers (each at
-// most maxSide² pixels at 4 bytes).
-func workingSet(hdr header, scale, maxSide int) int64 {
+// most maxSide² pixels at 4 bytes). With streamed (a baseline JPEG decoded
+// and fitted in one pass, see streamJPEG) the decoded image is only the
+// decoder's window: two bands and the rows the resampler keeps, each about
+// 22 source rows per unit of scale (16 output rows of Lanczos3 support).
+func workingSet(hdr header, scale, maxSide int, streamed bool) int64 {
 	w := int64((hdr.width + scale - 1) / scale)
 	h := int64((hdr.height + scale - 1) / scale)
-	decoded := int64(float64(w*h) * hdr.bpp)
+	rows := h
+	if streamed && maxSide > 0 {
+		ratio := (max(w, h) + int64(maxSide) - 1) / int64(maxSide)
+		span := 22*ratio + 2
+		band := max(128, 2*span)
+		rows = min(h, 2*band+span+32)
+	}
+	decoded := int64(float64(w*rows) * hdr.bpp)
 	out := min(int64(maxSide)*int64(maxSide), int64(hdr.width)*int64(hdr.height))
 	return decoded + 2*4*out
+}
+
+// downscales reports whether an image of header hdr, decoded at 1/scale, is
+// made smaller by fitting it to maxSide (the case streamJPEG handles).
+func downscales(hdr header, scale, maxSide int) bool {
+	w, h := (hdr.width+scale-1)/scale, (hdr.height+scale-1)/scale
+	return max(w, h) > maxSide
 }
 
 // pdfWorkingSet is what a PDF job reserves from a Limiter: measured peaks

@@ -123,13 +123,16 @@ func prepare(ctx context.Context, data []byte, ro *resolved, start time.Time) (*
 	}
 
 	scale := decodeScale(f, data, hdr, ro.MaxSide)
+	streamable := streamJPEGs && f == JPEG && jpegBaseline(data) && downscales(hdr, scale, ro.MaxSide)
+	var held int64 // reserved from ro.Limiter
 	if ro.Limiter != nil {
 		t = time.Now()
-		n, err := ro.Limiter.acquire(ctx, workingSet(hdr, scale, ro.MaxSide))
+		n, err := ro.Limiter.acquire(ctx, workingSet(hdr, scale, ro.MaxSide, streamable))
 		if err != nil {
 			return nil, err
 		}
-		defer ro.Limiter.release(n)
+		held = n
+		defer func() { ro.Limiter.release(held) }()
 		p.Timings.Wait = time.Since(t)
 	}
 
@@ -146,7 +149,7 @@ func prepare(ctx context.Context, data []byte, ro *resolved, start time.Time) (*
 		return p, nil
 	}
 
-	if streamJPEGs && f == JPEG && jpegBaseline(data) {
+	if streamable {
 		fitted, dec, fit, ok, err := streamJPEG(ctx, data, hdr.orientation, scale, ro)
 		if err != nil {
 			return nil, err
@@ -158,6 +161,20 @@ func prepare(ctx context.Context, data []byte, ro *resolved, start time.Time) (*
 				return nil, err
 			}
 			return p, nil
+		}
+		if ro.Limiter != nil {
+			// The whole-image path needs the whole image: trade the
+			// window-sized reservation for a full one, releasing first so
+			// that no job holds a reservation while it waits for another.
+			ro.Limiter.release(held)
+			held = 0
+			t = time.Now()
+			n, err := ro.Limiter.acquire(ctx, workingSet(hdr, scale, ro.MaxSide, false))
+			if err != nil {
+				return nil, err
+			}
+			held = n
+			p.Timings.Wait += time.Since(t)
 		}
 	}
 
