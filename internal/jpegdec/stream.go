@@ -157,6 +157,10 @@ func (s *Stream) windowLayout(rows int) (mcuRows, bytes int) {
 // Overlap on another goroutine while only rows after the ones it is shown
 // are written; the calls never overlap each other, and Decode returns only
 // after the last one has.
+//
+// Cost: the window ([Stream.WindowBytes], carved from Options.Buf when it
+// is large enough) plus the pooled MCU-row buffers Decode uses, and the
+// same CPU as Decode.
 func (s *Stream) Decode(bandRows, windowRows int, sink Sink) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
