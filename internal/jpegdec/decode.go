@@ -95,6 +95,30 @@ func Decode(b []byte, o *Options) (img image.Image, err error) {
 			img, err = nil, fmt.Errorf("%w: internal error: %v", ErrCorrupt, p)
 		}
 	}()
+	s, err := setup(b, o)
+	if err != nil {
+		return nil, err
+	}
+	img = s.p.allocate(s.ratio, s.scale, s.buf)
+	if err := s.p.decodeScan(b, s.workers); err != nil {
+		return nil, err
+	}
+	return img, nil
+}
+
+// decoding is what Decode and NewStream work out from the options and the
+// headers before any pixel memory is allocated.
+type decoding struct {
+	p       *plan
+	ratio   int // luma sampling factors, h<<4|v
+	scale   int
+	workers int
+	buf     []byte // Options.Buf
+}
+
+// setup resolves o (nil means the defaults), parses the headers of b and
+// checks that the scan can hold the declared size.
+func setup(b []byte, o *Options) (decoding, error) {
 	var opt Options
 	if o != nil {
 		opt = *o
@@ -113,33 +137,28 @@ func Decode(b []byte, o *Options) (img image.Image, err error) {
 	case 8:
 		shift = 3
 	default:
-		return nil, unsupported("Options.Scale %d (want 1, 2, 4 or 8)", opt.Scale)
+		return decoding{}, unsupported("Options.Scale %d (want 1, 2, 4 or 8)", opt.Scale)
 	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-
 	hd, err := parseHeader(b, false, opt.MaxPixels)
 	if err != nil {
-		return nil, err
+		return decoding{}, err
 	}
 	ratio, err := hd.subsampling()
 	if err != nil {
-		return nil, err
+		return decoding{}, err
 	}
 	p := newPlan(hd, shift)
 	// Every block costs at least two bits (a DC code and an EOB code), so
 	// data this short cannot encode the declared size: refuse it before
 	// allocating the planes.
 	if blocks := int64(p.mcusX) * int64(p.mcusY) * int64(p.bpm); int64(len(b)-hd.scanStart) < blocks/4 {
-		return nil, corrupt("%d bytes of entropy-coded data cannot hold %dx%d pixels", len(b)-hd.scanStart, hd.w, hd.h)
+		return decoding{}, corrupt("%d bytes of entropy-coded data cannot hold %dx%d pixels", len(b)-hd.scanStart, hd.w, hd.h)
 	}
-	img = p.allocate(ratio, scale, opt.Buf)
-	if err := p.decodeScan(b, workers); err != nil {
-		return nil, err
-	}
-	return img, nil
+	return decoding{p: p, ratio: ratio, scale: scale, workers: workers, buf: opt.Buf}, nil
 }
 
 // planComp is a component's decoding state.
@@ -180,9 +199,31 @@ func newPlan(hd *header, shift uint) *plan {
 // out of buf when it is large enough) and returns it cropped to the scaled
 // size.
 func (p *plan) allocate(ratio, scale int, buf []byte) image.Image {
-	bs := 8 >> p.shift
-	pw, ph := p.mcusX*p.comp[0].h*bs, p.mcusY*p.comp[0].v*bs
+	m := p.planes(ratio, p.mcusY, buf)
 	r := image.Rect(0, 0, (p.hd.w+scale-1)/scale, (p.hd.h+scale-1)/scale)
+	if g, ok := m.(*image.Gray); ok {
+		return g.SubImage(r)
+	}
+	return m.(*image.YCbCr).SubImage(r)
+}
+
+// planesLayout returns the luma plane's width and height and the chroma
+// planes' for mcuRows MCU rows of output.
+func (p *plan) planesLayout(ratio, mcuRows int) (pw, ph, cw, ch int) {
+	bs := 8 >> p.shift
+	pw, ph = p.mcusX*p.comp[0].h*bs, mcuRows*p.comp[0].v*bs // luma has the largest factors (see subsampling)
+	if p.nComp == 1 {
+		return pw, ph, 0, 0
+	}
+	_, cw, ch = chromaLayout(ratio, pw, ph)
+	return pw, ph, cw, ch
+}
+
+// planes returns an image of mcuRows MCU rows of output, uncropped, carved
+// out of buf when it is large enough, and points the plan's components at
+// its planes.
+func (p *plan) planes(ratio, mcuRows int, buf []byte) image.Image {
+	pw, ph, cw, ch := p.planesLayout(ratio, mcuRows)
 	if p.nComp == 1 {
 		n := pw * ph
 		if cap(buf) < n {
@@ -190,9 +231,9 @@ func (p *plan) allocate(ratio, scale int, buf []byte) image.Image {
 		}
 		m := &image.Gray{Pix: buf[:n], Stride: pw, Rect: image.Rect(0, 0, pw, ph)}
 		p.comp[0].plane, p.comp[0].stride = m.Pix, m.Stride
-		return m.SubImage(r)
+		return m
 	}
-	sr, cw, ch := chromaLayout(ratio, pw, ph)
+	sr, _, _ := chromaLayout(ratio, pw, ph)
 	yn, cn := pw*ph, cw*ch
 	if cap(buf) < yn+2*cn {
 		buf = make([]byte, yn+2*cn)
@@ -209,7 +250,7 @@ func (p *plan) allocate(ratio, scale int, buf []byte) image.Image {
 	p.comp[0].plane, p.comp[0].stride = m.Y, m.YStride
 	p.comp[1].plane, p.comp[1].stride = m.Cb, m.CStride
 	p.comp[2].plane, p.comp[2].stride = m.Cr, m.CStride
-	return m.SubImage(r)
+	return m
 }
 
 // chromaLayout returns the subsample ratio for the luma sampling factors

@@ -55,38 +55,65 @@ func (p *plan) decodeScan(b []byte, workers int) error {
 // decoding it while its coefficients are in cache.
 func (p *plan) decodeSequential(b []byte) error {
 	buf := getRowBuf(p.mcusX * p.bpm)
-	var r bitReader
-	r.reset(b, p.hd.scanStart)
-	var pred [3]int32
+	sc := p.newScan(b)
 	var tmp block
-	ri, total, mcu := p.hd.ri, p.mcusX*p.mcusY, 0
-	rst := byte(mRST0)
 	for my := 0; my < p.mcusY; my++ {
 		for mx := 0; mx < p.mcusX; {
-			end := p.mcusX
-			if ri > 0 {
-				end = min(end, mx+ri-mcu%ri)
-			}
-			if err := p.decodeMCUs(&r, buf, mx, end, &pred); err != nil {
+			end, err := sc.next(buf, mx)
+			if err != nil {
 				return err
 			}
 			p.reconstruct(buf, my, mx, end, &tmp)
-			mcu += end - mx
 			mx = end
-			if ri > 0 && mcu%ri == 0 && mcu < total {
-				if err := r.restart(rst); err != nil {
-					return err
-				}
-				rst = mRST0 + (rst-mRST0+1)&7
-				pred = [3]int32{}
-			}
 		}
-		if r.truncated() {
+		if sc.r.truncated() {
 			return corrupt("entropy-coded data truncated in MCU row %d of %d", my, p.mcusY)
 		}
 	}
 	rowPool.Put(buf)
 	return nil
+}
+
+// scan walks the entropy-coded segment of a scan in order, MCU row by MCU
+// row, handling restart intervals.
+type scan struct {
+	p    *plan
+	r    bitReader
+	pred [3]int32
+	mcu  int  // MCUs decoded so far
+	rst  byte // the next RST marker expected
+}
+
+func (p *plan) newScan(b []byte) *scan {
+	sc := &scan{p: p, rst: mRST0}
+	sc.r.reset(b, p.hd.scanStart)
+	return sc
+}
+
+// next entropy-decodes the MCUs of the current MCU row from mx up to the
+// row's end or the end of the restart interval, whichever comes first,
+// into buf (at their offsets in the row), and returns where it stopped.
+// At the end of an interval it reads the RST marker and resets the
+// predictors.
+func (sc *scan) next(buf *rowBuf, mx int) (end int, err error) {
+	p := sc.p
+	ri := p.hd.ri
+	end = p.mcusX
+	if ri > 0 {
+		end = min(end, mx+ri-sc.mcu%ri)
+	}
+	if err := p.decodeMCUs(&sc.r, buf, mx, end, &sc.pred); err != nil {
+		return 0, err
+	}
+	sc.mcu += end - mx
+	if ri > 0 && sc.mcu%ri == 0 && sc.mcu < p.mcusX*p.mcusY {
+		if err := sc.r.restart(sc.rst); err != nil {
+			return 0, err
+		}
+		sc.rst = mRST0 + (sc.rst-mRST0+1)&7
+		sc.pred = [3]int32{}
+	}
+	return end, nil
 }
 
 // decodePipelined runs entropy decoding on the calling goroutine and the

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"runtime"
 	"sync"
 )
 
@@ -30,17 +29,13 @@ type Sink func(win image.Image, base, avail int, final bool) (keep int, err erro
 // It supports what [Decode] supports. A Stream is used once, by one
 // goroutine.
 type Stream struct {
-	b       []byte
-	p       *plan
-	ratio   int
-	scale   int
-	workers int
-	buf     []byte
-	bounds  image.Rectangle
-	mcuH    int // output rows per MCU row
-	win     []byte
-	vg      image.Gray  // see view
-	vy      image.YCbCr // see view
+	decoding
+	b      []byte
+	bounds image.Rectangle
+	mcuH   int // output rows per MCU row
+	win    []byte
+	vg     image.Gray  // see view
+	vy     image.YCbCr // see view
 
 	// Overlap makes Decode call the sink on its own goroutine while it
 	// decodes the next band, and wait for it at the end of that band:
@@ -60,50 +55,16 @@ func NewStream(b []byte, o *Options) (s *Stream, err error) {
 			s, err = nil, fmt.Errorf("%w: internal error: %v", ErrCorrupt, v)
 		}
 	}()
-	var opt Options
-	if o != nil {
-		opt = *o
-	}
-	scale := opt.Scale
-	if scale == 0 {
-		scale = 1
-	}
-	var shift uint
-	switch scale {
-	case 1:
-	case 2:
-		shift = 1
-	case 4:
-		shift = 2
-	case 8:
-		shift = 3
-	default:
-		return nil, unsupported("Options.Scale %d (want 1, 2, 4 or 8)", opt.Scale)
-	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	hd, err := parseHeader(b, false, opt.MaxPixels)
+	d, err := setup(b, o)
 	if err != nil {
 		return nil, err
 	}
-	ratio, err := hd.subsampling()
-	if err != nil {
-		return nil, err
-	}
-	p := newPlan(hd, shift)
-	if blocks := int64(p.mcusX) * int64(p.mcusY) * int64(p.bpm); int64(len(b)-hd.scanStart) < blocks/4 {
-		return nil, corrupt("%d bytes of entropy-coded data cannot hold %dx%d pixels", len(b)-hd.scanStart, hd.w, hd.h)
-	}
-	vmax := 1
-	for c := 0; c < p.nComp; c++ {
-		vmax = max(vmax, p.comp[c].v)
-	}
+	hd := d.p.hd
+	d.workers = min(d.workers, maxWorkers)
 	return &Stream{
-		b: b, p: p, ratio: ratio, scale: scale, workers: min(workers, maxWorkers), buf: opt.Buf,
-		bounds: image.Rect(0, 0, (hd.w+scale-1)/scale, (hd.h+scale-1)/scale),
-		mcuH:   vmax * (8 >> shift),
+		decoding: d, b: b,
+		bounds: image.Rect(0, 0, (hd.w+d.scale-1)/d.scale, (hd.h+d.scale-1)/d.scale),
+		mcuH:   d.p.comp[0].v * (8 >> d.p.shift),
 	}, nil
 }
 
@@ -136,14 +97,8 @@ func (s *Stream) WindowBytes(rows int) int {
 
 // windowLayout returns the window's MCU rows and bytes for rows rows.
 func (s *Stream) windowLayout(rows int) (mcuRows, bytes int) {
-	p := s.p
-	mcuRows = min((rows+s.mcuH-1)/s.mcuH, p.mcusY)
-	bs := 8 >> p.shift
-	pw, ph := p.mcusX*p.comp[0].h*bs, mcuRows*s.mcuH
-	if p.nComp == 1 {
-		return mcuRows, pw * ph
-	}
-	_, cw, ch := chromaLayout(s.ratio, pw, ph)
+	mcuRows = min((rows+s.mcuH-1)/s.mcuH, s.p.mcusY)
+	pw, ph, cw, ch := s.p.planesLayout(s.ratio, mcuRows)
 	return mcuRows, pw*ph + 2*cw*ch
 }
 
@@ -173,12 +128,11 @@ func (s *Stream) Decode(bandRows, windowRows int, sink Sink) (err error) {
 	if winMCU < bandMCU && winMCU < p.mcusY {
 		return fmt.Errorf("%w: %d rows for bands of %d", ErrWindow, windowRows, bandRows)
 	}
-	if cap(s.buf) >= n {
-		s.win = s.buf[:n]
-	} else {
-		s.win = make([]byte, n)
+	if cap(s.buf) < n {
+		s.buf = make([]byte, n)
 	}
-	win := s.windowImage(winMCU)
+	s.win = s.buf[:n]
+	win := p.planes(s.ratio, winMCU, s.win)
 
 	workers := s.workers
 	if p.mcusX*p.bpm*bandMCU < minParallelBlocks/4 {
@@ -230,12 +184,8 @@ func (s *Stream) Decode(bandRows, windowRows int, sink Sink) (err error) {
 		}
 	}()
 
-	var r bitReader
-	r.reset(s.b, p.hd.scanStart)
-	var pred [3]int32
+	sc := p.newScan(s.b)
 	var tmp block
-	ri, total, mcu := p.hd.ri, p.mcusX*p.mcusY, 0
-	rst := byte(mRST0)
 	base := 0 // first MCU row held by the window
 	H := s.bounds.Dy()
 	for my := 0; my < p.mcusY; my++ {
@@ -244,24 +194,13 @@ func (s *Stream) Decode(bandRows, windowRows int, sink Sink) (err error) {
 		}
 		buf := <-free
 		for mx := 0; mx < p.mcusX; {
-			end := p.mcusX
-			if ri > 0 {
-				end = min(end, mx+ri-mcu%ri)
-			}
-			if err := p.decodeMCUs(&r, buf, mx, end, &pred); err != nil {
+			end, err := sc.next(buf, mx)
+			if err != nil {
 				return err
 			}
-			mcu += end - mx
 			mx = end
-			if ri > 0 && mcu%ri == 0 && mcu < total {
-				if err := r.restart(rst); err != nil {
-					return err
-				}
-				rst = mRST0 + (rst-mRST0+1)&7
-				pred = [3]int32{}
-			}
 		}
-		if r.truncated() {
+		if sc.r.truncated() {
 			return corrupt("entropy-coded data truncated in MCU row %d of %d", my, p.mcusY)
 		}
 		inflight.Add(1)
@@ -335,29 +274,6 @@ func (s *Stream) drop(win image.Image, keep, base, done int) int {
 		s.slide(win, keepMCU-base, done-base)
 	}
 	return max(base, keepMCU)
-}
-
-// windowImage returns the full window (winMCU MCU rows) as an image and
-// points the plan's planes at it.
-func (s *Stream) windowImage(winMCU int) image.Image {
-	p := s.p
-	bs := 8 >> p.shift
-	pw, ph := p.mcusX*p.comp[0].h*bs, winMCU*s.mcuH
-	if p.nComp == 1 {
-		m := &image.Gray{Pix: s.win[:pw*ph], Stride: pw, Rect: image.Rect(0, 0, pw, ph)}
-		p.comp[0].plane, p.comp[0].stride = m.Pix, m.Stride
-		return m
-	}
-	sr, cw, ch := chromaLayout(s.ratio, pw, ph)
-	yn, cn := pw*ph, cw*ch
-	m := &image.YCbCr{
-		Y: s.win[:yn:yn], Cb: s.win[yn : yn+cn : yn+cn], Cr: s.win[yn+cn : yn+2*cn : yn+2*cn],
-		YStride: pw, CStride: cw, SubsampleRatio: sr, Rect: image.Rect(0, 0, pw, ph),
-	}
-	p.comp[0].plane, p.comp[0].stride = m.Y, m.YStride
-	p.comp[1].plane, p.comp[1].stride = m.Cb, m.CStride
-	p.comp[2].plane, p.comp[2].stride = m.Cr, m.CStride
-	return m
 }
 
 // view returns the window's first rows rows, cropped to the image width
