@@ -217,6 +217,7 @@ func getScratch64(n int) *[]int64 {
 // work is the shared state of the goroutines running one plan.
 type work struct {
 	p      *plan
+	run    []int // the units to compute (indexes over all tasks' units); nil: all
 	total  int
 	need   int // int32 scratch per worker
 	need64 int // int64 scratch per worker
@@ -228,16 +229,25 @@ type work struct {
 
 // run executes p's tasks on up to GOMAXPROCS goroutines (the caller's
 // included) and waits for them.
-func (p *plan) run() error {
-	w := &work{p: p}
-	cost := 0
+func (p *plan) run() error { return p.runUnits(nil) }
+
+// runUnits computes the units listed in run (indexes over all tasks'
+// units, in task order), or every unit when run is nil, like run.
+func (p *plan) runUnits(run []int) error {
+	w := &work{p: p, run: run}
+	cost, units := 0, 0
 	for i := range p.tasks[:p.n] {
 		t := &p.tasks[i]
-		w.total += t.units()
+		units += t.units()
 		n32, n64 := t.scratch()
 		w.need = max(w.need, n32)
 		w.need64 = max(w.need64, n64)
 		cost += t.cost()
+	}
+	w.total = units
+	if run != nil {
+		w.total = len(run)
+		cost = cost / max(units, 1) * len(run)
 	}
 	nw := min(runtime.GOMAXPROCS(0), w.total)
 	if cost < parallelMin {
@@ -255,7 +265,7 @@ func (p *plan) run() error {
 	return w.err
 }
 
-// loop takes bands until none are left. A panic (a bug, never expected)
+// loop takes units until none are left. A panic (a bug, never expected)
 // is turned into ErrInternal instead of crashing the process.
 func (w *work) loop() {
 	defer func() {
@@ -281,6 +291,9 @@ func (w *work) loop() {
 		i := int(w.next.Add(1) - 1)
 		if i >= w.total {
 			return
+		}
+		if w.run != nil {
+			i = w.run[i]
 		}
 		for k := range w.p.tasks[:w.p.n] {
 			t := &w.p.tasks[k]

@@ -3,9 +3,6 @@ package resize
 import (
 	"fmt"
 	"image"
-	"runtime"
-	"sync"
-	"sync/atomic"
 )
 
 // Stream is [Resize] for a planar source whose rows arrive in order, in
@@ -31,8 +28,7 @@ type Stream struct {
 	axisBase []int
 	chroma   []bool
 
-	run  []int // scratch of Advance
-	work streamWork
+	run []int // scratch of Advance
 }
 
 // span is the source rows [lo, hi) of one unit, in its plane's rows.
@@ -220,95 +216,20 @@ func (p plane) validRows() bool {
 	return p.h >= 0 && (p.h == 0 || (len(p.pix) >= (p.h-1)*p.stride+p.w))
 }
 
-// runUnits computes the units run (indexes over all tasks' units) on up to
-// GOMAXPROCS goroutines.
+// runUnits computes the units run (indexes over all tasks' units) with
+// the plan's runner and marks them done.
 func (s *Stream) runUnits(run []int) error {
 	if len(run) == 0 {
 		return nil
 	}
-	p := s.p
-	w := &s.work
-	*w = streamWork{s: s, run: run}
-	cost := 0
-	for i := range p.tasks[:p.n] {
-		n32, n64 := p.tasks[i].scratch()
-		w.need, w.need64 = max(w.need, n32), max(w.need64, n64)
-		cost += p.tasks[i].cost() / max(1, p.tasks[i].units())
-	}
-	nw := min(runtime.GOMAXPROCS(0), len(run))
-	if cost*len(run) < parallelMin {
-		nw = 1
-	}
-	w.wg.Add(nw - 1)
-	for range nw - 1 {
-		go w.worker()
-	}
-	w.loop()
-	w.wg.Wait()
-	if w.err != nil {
-		return w.err
+	if err := s.p.runUnits(run); err != nil {
+		return err
 	}
 	for _, u := range run {
 		s.done[u] = true
 	}
 	s.left -= len(run)
 	return nil
-}
-
-// streamWork is the shared state of the goroutines of one runUnits call
-// (kept in the Stream, so that a band costs no allocations for it).
-type streamWork struct {
-	s            *Stream
-	run          []int
-	need, need64 int
-	next         atomic.Int64
-	wg           sync.WaitGroup
-	mu           sync.Mutex
-	err          error
-}
-
-func (w *streamWork) worker() {
-	defer w.wg.Done()
-	w.loop()
-}
-
-// loop takes units until none are left; a panic (a bug) becomes
-// ErrInternal and stops the others early.
-func (w *streamWork) loop() {
-	defer func() {
-		if r := recover(); r != nil {
-			w.mu.Lock()
-			if w.err == nil {
-				w.err = fmt.Errorf("%w: %v", ErrInternal, r)
-			}
-			w.mu.Unlock()
-			w.next.Store(int64(len(w.run)))
-		}
-	}()
-	p := w.s.p
-	bp := getScratch(w.need)
-	defer scratchPool.Put(bp)
-	var buf64 []int64
-	if w.need64 > 0 {
-		bp64 := getScratch64(w.need64)
-		defer scratch64Pool.Put(bp64)
-		buf64 = *bp64
-	}
-	for {
-		i := int(w.next.Add(1) - 1)
-		if i >= len(w.run) {
-			return
-		}
-		u := w.run[i]
-		for k := range p.tasks[:p.n] {
-			if c := len(w.s.units[k]); u >= c {
-				u -= c
-				continue
-			}
-			p.tasks[k].unit(u, *bp, buf64)
-			break
-		}
-	}
 }
 
 // Image returns the output; complete once Advance returned after its final
