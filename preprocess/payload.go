@@ -68,6 +68,8 @@ type Timings struct {
 	Read   time.Duration // reading the input
 	Header time.Duration // sniffing, header parsing, EXIF
 	Wait   time.Duration // waiting for Options.Limiter
+	// Decode is the decode stage; for a streamed baseline JPEG it is the
+	// whole decode-and-fit pass, of which Fit ran alongside the decoding.
 	Decode time.Duration
 	Fit    time.Duration // orientation and resampling, fused
 	Encode time.Duration // all budget-search passes

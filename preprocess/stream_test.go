@@ -36,8 +36,7 @@ func TestStreamedJPEGMatchesWholeImage(t *testing.T) {
 					t.Fatal(err)
 				}
 				hdr, err := readHeader(JPEG, data, ro.MaxPixels)
-				if err == nil && jpegBaseline(data) {
-					scale := decodeScale(JPEG, data, hdr, side)
+				if scale := decodeScale(JPEG, data, hdr, side); err == nil && jpegBaseline(data) && downscales(hdr, scale, side) {
 					_, _, _, ok, err := streamJPEG(ctx, data, hdr.orientation, scale, &ro)
 					if err != nil {
 						t.Fatalf("streamJPEG: %v", err)
