@@ -80,8 +80,10 @@ func (s *Server) PendingFaults() int {
 }
 
 // applyFault performs the delay, reset and status parts of f. It returns
-// false when it answered (or dropped) the request itself.
-func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, rec *Request) bool {
+// false when it answered (or dropped) the request itself. commit records
+// the request at once: a reset calls it before closing the connection, so
+// that a client which sees the reset also sees the request in Requests.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, rec *Request, commit func()) bool {
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		select {
@@ -103,6 +105,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, rec
 		if tc, ok := conn.(*net.TCPConn); ok {
 			tc.SetLinger(0) // RST instead of FIN
 		}
+		commit()
 		conn.Close()
 		return false
 	}

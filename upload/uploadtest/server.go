@@ -247,7 +247,15 @@ func (s *Server) record(r Request) {
 // request as the API would.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{Method: r.Method, Signature: r.Header.Get("X-HMAC-SIGNATURE")}
-	defer func() { s.record(rec) }() // also when a fault aborts the handler
+	// Record when the handler ends, also when a fault aborts it, unless a
+	// fault already recorded it before the client could see its effect.
+	recorded := false
+	defer func() {
+		if !recorded {
+			s.record(rec)
+		}
+	}()
+	commit := func() { s.record(rec); recorded = true }
 	path, ok := strings.CutPrefix(r.URL.Path, s.opts.BasePath)
 	rec.Path = path
 	if rest, isSession := strings.CutPrefix(path, "/v1/sessions/"); ok && isSession {
@@ -266,7 +274,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rec.Repeat = repeat
 	if hasFault {
 		rec.Fault = f.String()
-		if !s.applyFault(w, r, f, &rec) {
+		if !s.applyFault(w, r, f, &rec, commit) {
 			return
 		}
 	}
