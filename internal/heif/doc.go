@@ -1,7 +1,9 @@
 // Package heif decodes HEIC photos (single images and the 512-px tile grids
 // iPhones write) with the HEIF transforms (irot rotation, imir mirroring,
 // clap cropping) applied exactly once, and reads their headers with a small
-// bounded parser of its own.
+// bounded parser of its own. [DecodeNative] decodes with this module's own
+// pure-Go HEVC decoder; [Decode] with gen2brain/heic's embedded one, for
+// the files DecodeNative refuses.
 //
 // # Header
 //
@@ -12,7 +14,25 @@
 // [MaxMetaSize]. They report the stored size (ispe) and the size after the
 // transforms.
 //
-// # Pixels
+// # Pixels, natively
+//
+// [DecodeNative] is the fast path: it hands the primary item's HEVC stream
+// (or each grid tile's) to internal/hevc, a pure-Go HEVC intra decoder,
+// and returns the stored picture with clap applied but irot/imir left to
+// the caller as an EXIF orientation (1..8), so a resampler can rotate while
+// it scales. Full-range BT.601 pictures (colr nclx, else the SPS VUI; what
+// libheif and iPhones write) come back as *image.YCbCr 4:2:0 sharing the
+// decoder's planes, so no RGB image is ever made; other matrices and
+// limited range are converted to *image.NRGBA exactly as libheif 1.15 does
+// (heif-convert's output, to the last bit, on every fixture), 4:0:0 is
+// *image.Gray. A 12 MP single frame costs about 0.23 s of CPU (both cores:
+// WPP rows decode in parallel) and 22 MB; a 512-px grid decodes its tiles
+// on min(GOMAXPROCS, 4) goroutines. What it does not take (alpha, 10-bit,
+// 4:2:2/4:4:4, HEVC tiles, clap after a rotation, tiles of different
+// sizes, ...) it refuses with [ErrUnsupported]: the caller then uses
+// [Decode].
+//
+// # Pixels, embedded WebAssembly
 //
 // [Decode] runs github.com/gen2brain/heic v0.7.1: a pure-Rust HEVC/HEIF
 // decoder compiled to WebAssembly. It applies irot/imir itself (verified
