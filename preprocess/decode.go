@@ -27,6 +27,7 @@ type header struct {
 	orientation   int // EXIF orientation to apply, 1..8
 	transformed   bool
 	bpp           float64 // decoded bytes per pixel, for the Limiter
+	grid          bool    // a HEIC grid (tiles), for the fallback's estimate
 }
 
 // readHeader parses f's header from data, enforces the pixel limit, and
@@ -55,7 +56,8 @@ func readHeader(f Format, data []byte, maxPixels int64) (header, error) {
 	h.width, h.height = cfg.Width, cfg.Height
 	h.bpp = bytesPerPixel(cfg.ColorModel)
 	if f == HEIC {
-		h.bpp = heicBytesPerPixel(grid)
+		h.bpp = heicNativeBytesPerPixel
+		h.grid = grid
 	}
 	if h.width <= 0 || h.height <= 0 {
 		return h, &DecodeError{Format: f, Stage: "header",
@@ -135,12 +137,8 @@ func decodeScale(f Format, data []byte, hdr header, maxSide int) int {
 // the image and the scale actually used.
 func decode(ctx context.Context, f Format, data []byte, hdr header, scale int, ro *resolved) (img image.Image, _ int, err error) {
 	img, err = decodeAt(ctx, f, data, scale, ro.MaxPixels)
-	if errors.Is(err, heif.ErrTooLarge) {
-		// A grid whose tiles add up to more than its declared size.
-		return nil, scale, fmt.Errorf("%w: %v", ErrTooManyPixels, err)
-	}
-	if err != nil {
-		return nil, scale, &DecodeError{Format: f, Stage: "decode", Err: err}
+	if err = decodeErr(f, err); err != nil {
+		return nil, scale, err
 	}
 	if f == JPEG {
 		// The fallback decoder may have decoded at full size.
@@ -150,6 +148,19 @@ func decode(ctx context.Context, f Format, data []byte, hdr header, scale int, r
 		}
 	}
 	return img, scale, nil
+}
+
+// decodeErr types a decoder's error: a HEIC grid whose tiles add up to more
+// than its declared size is ErrTooManyPixels, anything else is a
+// *DecodeError.
+func decodeErr(f Format, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, heif.ErrTooLarge):
+		return fmt.Errorf("%w: %v", ErrTooManyPixels, err)
+	}
+	return &DecodeError{Format: f, Stage: "decode", Err: err}
 }
 
 // decodeAt decodes data; for JPEG at 1/scale via the fast decoder, falling

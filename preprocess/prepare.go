@@ -179,7 +179,14 @@ func prepare(ctx context.Context, data []byte, ro *resolved, start time.Time) (*
 	}
 
 	t = time.Now()
-	img, scale, err := decode(ctx, f, data, hdr, scale, ro)
+	orientation := hdr.orientation
+	var img image.Image
+	if f == HEIC {
+		img, orientation, err = decodeHEIC(ctx, data, hdr, ro, &held)
+		err = decodeErr(f, err)
+	} else {
+		img, scale, err = decode(ctx, f, data, hdr, scale, ro)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +198,7 @@ func prepare(ctx context.Context, data []byte, ro *resolved, start time.Time) (*
 	}
 
 	t = time.Now()
-	fitted, err := resize.Fit(img, hdr.orientation, ro.MaxSide)
+	fitted, err := resize.Fit(img, orientation, ro.MaxSide)
 	if err != nil {
 		return nil, fmt.Errorf("preprocess: fit: %w", err)
 	}
