@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"slices"
 )
 
 // errNoTilePath marks a grid the tile-wise decoder does not handle (the
@@ -15,14 +14,6 @@ var errNoTilePath = errors.New("heif: grid not decodable tile by tile")
 func noTiles(format string, a ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errNoTilePath}, a...)...)
 }
-
-// maxGridTiles bounds the tiles the tile path accepts (a 200 MP grid of
-// 512-px tiles has 763).
-const maxGridTiles = 4096
-
-// maxExtents bounds the iloc extents read, in all (an iPhone file has one
-// per item).
-const maxExtents = 1 << 16
 
 // gridLayout is what the tile-wise decoder needs from a grid file.
 type gridLayout struct {
@@ -49,30 +40,12 @@ type tileItem struct {
 	ess     []bool      // essential flags of props
 }
 
-// ilocEntry is one iloc item (construction methods 0 and 1 only).
-type ilocEntry struct {
-	method  int
-	extents [][2]uint64 // offset (base included), length
-}
-
 // parseLayout reads everything the tile path needs from a grid file, or
 // returns an error wrapping errNoTilePath (or ErrCorrupt/ErrUnsupported)
 // when the file must take the whole-file path. Work and allocation are
 // bounded by the size of the meta box.
 func parseLayout(b []byte) (*gridLayout, error) {
-	meta, err := findMeta(b)
-	if err != nil {
-		return nil, err
-	}
-	m, err := splitMeta(meta)
-	if err != nil {
-		return nil, err
-	}
-	primary, err := m.primary()
-	if err != nil {
-		return nil, err
-	}
-	items, err := parseIinf(m.iinfV, m.iinf)
+	m, primary, items, err := openItems(b)
 	if err != nil {
 		return nil, err
 	}
@@ -92,51 +65,28 @@ func parseLayout(b []byte) (*gridLayout, error) {
 	default:
 		return nil, noTiles("primary item is not a grid")
 	}
-	if len(tileIDs) == 0 || len(tileIDs) > maxGridTiles {
+	if len(tileIDs) == 0 || len(tileIDs) > maxTiles {
 		return nil, noTiles("%d tiles", len(tileIDs))
 	}
-	locs, err := parseIloc(m.iloc)
-	if err != nil {
-		return nil, err
-	}
+	var desc func([]byte) error
 	if !g.single {
-		desc, err := itemBytes(b, m.idat, locs, primary, 12)
-		if err != nil {
-			return nil, err
-		}
-		if err := g.descriptor(desc, len(tileIDs)); err != nil {
-			return nil, err
-		}
+		desc = func(d []byte) error { return g.descriptor(d, len(tileIDs)) }
 	}
-	props, err := splitProps(m.ipco)
+	s, err := readItems(b, &m, primary, tileIDs, 12, desc)
 	if err != nil {
 		return nil, err
 	}
-	sorted := slices.Clone(tileIDs)
-	slices.Sort(sorted)
-	assoc := map[uint32][]uint16{}
-	err = m.forEachAssoc(func(id uint32, idx []uint16) error {
-		if _, tile := slices.BinarySearch(sorted, id); id != primary && !tile {
-			return nil
-		}
-		if _, dup := assoc[id]; dup {
-			return corrupt("item %d listed twice in ipma", id)
-		}
-		assoc[id] = slices.Clone(idx)
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	// An auxiliary image (alpha, depth) attached to the grid or a tile:
+	// the decoder may use it.
+	if len(s.aux) > 0 {
+		return nil, noTiles("auxiliary image attached")
 	}
-	if err := checkAux(m.irefV, m.iref, primary, sorted); err != nil {
-		return nil, err
-	}
-	if err := g.primaryProps(props, assoc[primary]); err != nil {
+	if err := g.primaryProps(s.props, s.assoc[primary]); err != nil {
 		return nil, err
 	}
 	g.tiles = make([]tileItem, len(tileIDs))
 	for i, id := range tileIDs {
-		t, err := g.tile(b, id, locs, props, assoc[id])
+		t, err := g.tile(b, id, s.locs, s.props, s.assoc[id])
 		if err != nil {
 			return nil, err
 		}
@@ -147,24 +97,18 @@ func parseLayout(b []byte) (*gridLayout, error) {
 
 // descriptor reads the grid item's payload (ISO/IEC 23008-12 6.6.2.3.2).
 func (g *gridLayout) descriptor(d []byte, tiles int) error {
-	r := reader{b: d, typ: "grid"}
-	version, flags := r.uint(1), r.uint(1)
-	rows, cols := int(r.uint(1))+1, int(r.uint(1))+1
-	n := 2
-	if flags&1 != 0 {
-		n = 4
+	desc, err := parseGridDesc(d)
+	if err != nil {
+		return err
 	}
-	g.outW, g.outH = int(r.uint(n)), int(r.uint(n))
-	if r.err != nil {
-		return r.err
+	g.outW, g.outH = desc.w, desc.h
+	if desc.version != 0 {
+		return noTiles("grid version %d", desc.version)
 	}
-	if version != 0 {
-		return noTiles("grid version %d", version)
+	if desc.rows*desc.cols != tiles {
+		return noTiles("grid of %dx%d with %d tiles", desc.cols, desc.rows, tiles)
 	}
-	if rows*cols != tiles {
-		return noTiles("grid of %dx%d with %d tiles", cols, rows, tiles)
-	}
-	g.rows, g.cols = rows, cols
+	g.rows, g.cols = desc.rows, desc.cols
 	return nil
 }
 
@@ -276,145 +220,6 @@ func (g *gridLayout) tile(b []byte, id uint32, locs map[uint32]ilocEntry, props 
 		return tileItem{}, noTiles("%dx%d tiles of %dx%d do not cover %dx%d", g.cols, g.rows, g.tileW, g.tileH, g.outW, g.outH)
 	}
 	return t, nil
-}
-
-// checkAux refuses grids with an auxiliary image (alpha, depth) attached
-// to the grid or a tile (sorted IDs): the decoder may use it.
-func checkAux(version byte, body []byte, primary uint32, sorted []uint32) error {
-	rest := body
-	for len(rest) > 0 {
-		typ, b, next, err := nextBox(rest)
-		if err != nil {
-			return err
-		}
-		rest = next
-		if typ != "auxl" && typ != "prem" {
-			continue
-		}
-		r := reader{b: b, typ: "iref/" + typ}
-		r.id(version != 0)
-		n := int(r.uint(2))
-		for range n {
-			to := r.id(version != 0)
-			if _, tile := slices.BinarySearch(sorted, to); to == primary || tile {
-				return noTiles("auxiliary image attached")
-			}
-		}
-		if r.err != nil {
-			return r.err
-		}
-	}
-	return nil
-}
-
-// parseIloc reads the item locations (ISO/IEC 14496-12 8.11.3, versions 0
-// to 2). Items are bounded by the bytes present.
-func parseIloc(body []byte) (map[uint32]ilocEntry, error) {
-	if body == nil {
-		return nil, corrupt("no item locations (iloc)")
-	}
-	version, _, rest, err := fullBox("iloc", body)
-	if err != nil {
-		return nil, err
-	}
-	if version > 2 {
-		return nil, unsupported("iloc version %d", version)
-	}
-	r := reader{b: rest, typ: "iloc"}
-	sizes := r.uint(2)
-	offSize, lenSize, baseSize, idxSize := int(sizes>>12), int(sizes>>8&15), int(sizes>>4&15), int(sizes&15)
-	if version == 0 {
-		idxSize = 0
-	}
-	for _, s := range []int{offSize, lenSize, baseSize, idxSize} {
-		if s != 0 && s != 4 && s != 8 {
-			return nil, corrupt("iloc field size %d", s)
-		}
-	}
-	var n uint32
-	if version < 2 {
-		n = r.uint(2)
-	} else {
-		n = r.uint(4)
-	}
-	locs := map[uint32]ilocEntry{}
-	extents := 0
-	for range n {
-		id := r.id(version == 2)
-		var e ilocEntry
-		if version >= 1 {
-			e.method = int(r.uint(2) & 15)
-		}
-		dref := r.uint(2)
-		base := r.uint64(baseSize)
-		ne := int(r.uint(2))
-		if r.err != nil {
-			return nil, r.err
-		}
-		if ne*(offSize+lenSize+idxSize) > len(r.b) {
-			return nil, corrupt("iloc item %d: %d extents, bytes for fewer", id, ne)
-		}
-		if extents += ne; extents > maxExtents {
-			return nil, unsupported("more than %d iloc extents", maxExtents)
-		}
-		for range ne {
-			r.uint64(idxSize)
-			off, l := r.uint64(offSize), r.uint64(lenSize)
-			if off > 1<<62 || base > 1<<62 {
-				return nil, corrupt("iloc offset out of range")
-			}
-			e.extents = append(e.extents, [2]uint64{base + off, l})
-		}
-		if r.err != nil {
-			return nil, r.err
-		}
-		if dref != 0 {
-			e.method = -1 // data in another file: never read
-		}
-		if _, dup := locs[id]; dup {
-			return nil, corrupt("iloc lists item %d twice", id)
-		}
-		locs[id] = e
-	}
-	return locs, nil
-}
-
-// itemBytes returns the payload of a small item (at most max bytes), from
-// the file or from idat.
-func itemBytes(b, idat []byte, locs map[uint32]ilocEntry, id uint32, max int) ([]byte, error) {
-	loc, ok := locs[id]
-	if !ok {
-		return nil, corrupt("item %d has no location", id)
-	}
-	var src []byte
-	switch loc.method {
-	case 0:
-		src = b
-	case 1:
-		src = idat
-	default:
-		return nil, noTiles("item %d with construction method %d", id, loc.method)
-	}
-	var out []byte
-	for _, e := range loc.extents {
-		if e[1] == 0 {
-			e[1] = uint64(len(src)) - min(e[0], uint64(len(src)))
-		}
-		if e[0] > uint64(len(src)) || e[1] > uint64(len(src))-e[0] || uint64(len(out))+e[1] > uint64(max) {
-			return nil, corrupt("item %d: extent %d+%d outside its %d bytes (or over %d)", id, e[0], e[1], len(src), max)
-		}
-		out = append(out, src[e[0]:e[0]+e[1]]...)
-	}
-	return out, nil
-}
-
-// uint64 reads an n-byte field (n is 0, 4 or 8).
-func (r *reader) uint64(n int) uint64 {
-	if n <= 4 {
-		return uint64(r.uint(n))
-	}
-	hi := uint64(r.uint(4))
-	return hi<<32 | uint64(r.uint(4))
 }
 
 // tileFile builds a standalone HEIF holding only tile t as its primary hvc1

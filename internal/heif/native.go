@@ -7,7 +7,6 @@ import (
 	"image"
 	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/mediaprep/mediaprep/internal/hevc"
 )
@@ -185,39 +184,11 @@ func (l *nativeLayout) decodeTiles(ctx context.Context) (*planes, colour, error)
 		n := p.cStride * ((l.outH + 1) / 2)
 		p.cb, p.cr = make([]byte, n), make([]byte, n)
 	}
-	workers := 1
-	for workers < min(len(l.items), maxWorkers()) {
-		select {
-		case sem <- struct{}{}:
-			workers++
-			continue
-		default:
-		}
-		break
-	}
-	defer func() {
-		for range workers - 1 {
-			<-sem
-		}
-	}()
-
 	var (
-		next    atomic.Int64
-		failed  atomic.Bool
 		mu      sync.Mutex
-		first   error
 		col     colour
 		haveCol bool
-		wg      sync.WaitGroup
 	)
-	fail := func(err error) {
-		mu.Lock()
-		if first == nil {
-			first = err
-		}
-		mu.Unlock()
-		failed.Store(true)
-	}
 	// agree checks that every tile converts like the first, and that
 	// libheif's choice (the tile's colr nclx, else its VUI) is Decode's
 	// (the grid's colr nclx, else the VUI): they differ when the grid
@@ -244,32 +215,13 @@ func (l *nativeLayout) decodeTiles(ctx context.Context) (*planes, colour, error)
 		}
 		return nil
 	}
-	for range workers {
-		wg.Go(func() {
-			defer func() {
-				if r := recover(); r != nil {
-					fail(corrupt("tile decode panic: %v", r))
-				}
-			}()
-			for !failed.Load() {
-				i := int(next.Add(1) - 1)
-				if i >= len(l.items) {
-					return
-				}
-				if ctx.Err() != nil {
-					fail(fmt.Errorf("heif: %w", context.Cause(ctx)))
-					return
-				}
-				if err := l.decodeTile(i, p, agree); err != nil {
-					fail(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if first != nil {
-		return nil, colour{}, first
+	err := runTiles(ctx, len(l.items), maxWorkers(), func(i int) error {
+		return l.decodeTile(i, p, agree)
+	}, func(r any) error {
+		return corrupt("tile decode panic: %v", r)
+	})
+	if err != nil {
+		return nil, colour{}, err
 	}
 	if chroma == 0 {
 		return p, colour{}, nil

@@ -1,7 +1,7 @@
 package heif
 
 import (
-	"slices"
+	"math"
 	"strings"
 )
 
@@ -48,9 +48,6 @@ type nativeLayout struct {
 
 // Limits of the native path beyond Parse's.
 const (
-	// maxNativeTiles bounds the grid tiles (a 200 MP grid of 512-px
-	// tiles has 763).
-	maxNativeTiles = 4096
 	// maxParamSets bounds the NAL units taken from one hvcC.
 	maxParamSets = 64
 )
@@ -59,19 +56,7 @@ const (
 // ErrCorrupt (malformed) or ErrUnsupported (well-formed but not for the
 // native decoder: callers fall back to Decode).
 func parseNative(b []byte) (*nativeLayout, error) {
-	meta, err := findMeta(b)
-	if err != nil {
-		return nil, err
-	}
-	m, err := splitMeta(meta)
-	if err != nil {
-		return nil, err
-	}
-	primary, err := m.primary()
-	if err != nil {
-		return nil, err
-	}
-	items, err := parseIinf(m.iinfV, m.iinf)
+	m, primary, items, err := openItems(b)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +74,7 @@ func parseNative(b []byte) (*nativeLayout, error) {
 		if len(ids) == 0 {
 			return nil, corrupt("grid item %d has no tiles (dimg)", primary)
 		}
-		if len(ids) > maxNativeTiles {
+		if len(ids) > maxTiles {
 			return nil, unsupported("grid of %d tiles", len(ids))
 		}
 		for _, id := range ids {
@@ -102,55 +87,25 @@ func parseNative(b []byte) (*nativeLayout, error) {
 	default:
 		return nil, unsupported("primary item type %q (want hvc1 or grid)", t)
 	}
-	locs, err := parseIloc(m.iloc)
-	if err != nil {
-		return nil, err
-	}
+	var desc func([]byte) error
 	if l.grid {
-		d, err := itemData(b, m.idat, locs, primary)
-		if err != nil {
-			return nil, err
-		}
-		if err := l.descriptor(d, len(ids)); err != nil {
-			return nil, err
-		}
+		desc = func(d []byte) error { return l.descriptor(d, len(ids)) }
 	}
-	props, err := splitProps(m.ipco)
+	s, err := readItems(b, &m, primary, ids, math.MaxUint64, desc)
 	if err != nil {
 		return nil, err
 	}
-	aux, err := auxSources(m.irefV, m.iref, primary, ids)
-	if err != nil {
-		return nil, err
-	}
-	want := append(slices.Clone(ids), primary)
-	want = append(want, aux...)
-	slices.Sort(want)
-	assoc := map[uint32][]uint16{}
-	err = m.forEachAssoc(func(id uint32, idx []uint16) error {
-		if _, ok := slices.BinarySearch(want, id); !ok {
-			return nil
-		}
-		if _, dup := assoc[id]; dup {
-			return corrupt("item %d listed twice in ipma", id)
-		}
-		assoc[id] = slices.Clone(idx)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range aux {
-		if err := checkAuxType(props, assoc[id], id); err != nil {
+	for _, id := range s.aux {
+		if err := checkAuxType(s.props, s.assoc[id], id); err != nil {
 			return nil, err
 		}
 	}
-	if err := l.primaryProps(props, assoc[primary]); err != nil {
+	if err := l.primaryProps(s.props, s.assoc[primary]); err != nil {
 		return nil, err
 	}
 	l.items = make([]hvcItem, len(ids))
 	for i, id := range ids {
-		it, err := l.item(b, m.idat, id, locs, props, assoc[id])
+		it, err := l.item(b, m.idat, id, s.locs, s.props, s.assoc[id])
 		if err != nil {
 			return nil, err
 		}
@@ -172,27 +127,21 @@ func parseNative(b []byte) (*nativeLayout, error) {
 
 // descriptor reads the grid item's payload (ISO/IEC 23008-12 6.6.2.3.2).
 func (l *nativeLayout) descriptor(d []byte, tiles int) error {
-	r := reader{b: d, typ: "grid"}
-	version, flags := r.uint(1), r.uint(1)
-	rows, cols := int(r.uint(1))+1, int(r.uint(1))+1
-	n := 2
-	if flags&1 != 0 {
-		n = 4
+	desc, err := parseGridDesc(d)
+	if err != nil {
+		return err
 	}
-	l.outW, l.outH = int(r.uint(n)), int(r.uint(n))
-	if r.err != nil {
-		return r.err
+	l.outW, l.outH = desc.w, desc.h
+	if desc.version != 0 {
+		return unsupported("grid version %d", desc.version)
 	}
-	if version != 0 {
-		return unsupported("grid version %d", version)
-	}
-	if rows*cols != tiles {
-		return corrupt("grid of %dx%d with %d tiles", cols, rows, tiles)
+	if desc.rows*desc.cols != tiles {
+		return corrupt("grid of %dx%d with %d tiles", desc.cols, desc.rows, tiles)
 	}
 	if l.outW == 0 || l.outH == 0 {
 		return corrupt("grid of %dx%d pixels", l.outW, l.outH)
 	}
-	l.rows, l.cols = rows, cols
+	l.rows, l.cols = desc.rows, desc.cols
 	return nil
 }
 
@@ -396,99 +345,6 @@ func parseHvcC(c []byte, it *hvcItem) error {
 		return corrupt("hvcC without parameter sets")
 	}
 	return nil
-}
-
-// itemData returns an item's bytes: a sub-slice of the file (construction
-// method 0) or of idat (method 1) when the item has one extent, else a copy
-// of its extents joined. An extent length of 0 means "to the end". The
-// total is bounded by the source's size, whatever the extents claim.
-func itemData(b, idat []byte, locs map[uint32]ilocEntry, id uint32) ([]byte, error) {
-	loc, ok := locs[id]
-	if !ok {
-		return nil, corrupt("item %d has no location", id)
-	}
-	var src []byte
-	switch loc.method {
-	case 0:
-		src = b
-	case 1:
-		src = idat
-	default:
-		return nil, unsupported("item %d stored with construction method %d or in another file", id, loc.method)
-	}
-	if len(loc.extents) == 0 {
-		return nil, corrupt("item %d has no extents", id)
-	}
-	n := uint64(len(src))
-	var total uint64
-	for i, e := range loc.extents {
-		if e[0] > n {
-			return nil, corrupt("item %d: extent at %d outside its %d-byte source", id, e[0], n)
-		}
-		if e[1] == 0 {
-			e[1] = n - e[0]
-			loc.extents[i] = e
-		}
-		if e[1] > n-e[0] {
-			return nil, corrupt("item %d: extent %d+%d outside its %d-byte source", id, e[0], e[1], n)
-		}
-		if total += e[1]; total > n {
-			return nil, corrupt("item %d: extents total more than its %d-byte source", id, n)
-		}
-	}
-	if total == 0 {
-		return nil, corrupt("item %d is empty", id)
-	}
-	if len(loc.extents) == 1 {
-		e := loc.extents[0]
-		return src[e[0] : e[0]+e[1] : e[0]+e[1]], nil
-	}
-	out := make([]byte, 0, total)
-	for _, e := range loc.extents {
-		out = append(out, src[e[0]:e[0]+e[1]]...)
-	}
-	return out, nil
-}
-
-// auxSources returns the items attached to the primary item or a tile as
-// auxiliary images (auxl), and refuses premultiplied alpha (prem).
-func auxSources(version byte, body []byte, primary uint32, tiles []uint32) ([]uint32, error) {
-	var out []uint32
-	rest := body
-	for len(rest) > 0 {
-		typ, b, next, err := nextBox(rest)
-		if err != nil {
-			return nil, err
-		}
-		rest = next
-		if typ != "auxl" && typ != "prem" {
-			continue
-		}
-		r := reader{b: b, typ: "iref/" + typ}
-		from := r.id(version != 0)
-		n := int(r.uint(2))
-		size := 2
-		if version != 0 {
-			size = 4
-		}
-		if r.err != nil || n*size > len(r.b) {
-			return nil, corrupt("iref %q of item %d: %d references, bytes for fewer", typ, from, n)
-		}
-		for range n {
-			to := r.id(version != 0)
-			if to != primary && !slices.Contains(tiles, to) {
-				continue
-			}
-			if typ == "prem" {
-				return nil, unsupported("premultiplied alpha")
-			}
-			if len(out) == 64 {
-				return nil, unsupported("more than 64 auxiliary images")
-			}
-			out = append(out, from)
-		}
-	}
-	return out, nil
 }
 
 // checkAuxType refuses an alpha plane (the other decoder applies it) and

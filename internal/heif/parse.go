@@ -191,15 +191,7 @@ func (m *metaBoxes) primary() (uint32, error) {
 }
 
 func parseMeta(meta []byte) (Info, error) {
-	m, err := splitMeta(meta)
-	if err != nil {
-		return Info{}, err
-	}
-	primary, err := m.primary()
-	if err != nil {
-		return Info{}, err
-	}
-	items, err := parseIinf(m.iinfV, m.iinf)
+	m, primary, items, err := openMeta(meta)
 	if err != nil {
 		return Info{}, err
 	}

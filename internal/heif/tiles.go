@@ -30,8 +30,29 @@ func decodeGrid(ctx context.Context, b []byte, info Info) (*image.NRGBA, error) 
 	}
 	out := image.NewNRGBA(image.Rect(0, 0, pl.w, pl.h))
 
+	err = runTiles(ctx, len(g.tiles), cap(sem), func(i int) error {
+		return decodeTile(b, g, i, pl, out)
+	}, func(r any) error {
+		// decodeRecover catches the decoder's panics; this catches a bug
+		// of the tile path itself, which then falls back.
+		return noTiles("panic: %v", r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	tileDecodes.Add(1)
+	return out, nil
+}
+
+// runTiles runs work(i) for every i in [0, n), in order, on up to limit
+// goroutines: the caller holds one decoder slot of sem, and each further
+// goroutine takes one more only if it is free at once, so the decoders
+// running never exceed MaxConcurrent. The first error (or ctx's end,
+// checked before each tile) stops the goroutines from taking further tiles
+// and is returned; a panic in work is returned as onPanic(r).
+func runTiles(ctx context.Context, n, limit int, work func(i int) error, onPanic func(r any) error) error {
 	workers := 1
-	for workers < min(len(g.tiles), cap(sem)) {
+	for workers < min(n, limit) {
 		select {
 		case sem <- struct{}{}:
 			workers++
@@ -60,22 +81,20 @@ func decodeGrid(ctx context.Context, b []byte, info Info) (*image.NRGBA, error) 
 	for range workers {
 		wg.Go(func() {
 			defer func() {
-				// decodeRecover catches the decoder's panics; this catches
-				// a bug of the tile path itself, which then falls back.
 				if r := recover(); r != nil {
-					fail(noTiles("panic: %v", r))
+					fail(onPanic(r))
 				}
 			}()
 			for !failed.Load() {
 				i := int(next.Add(1) - 1)
-				if i >= len(g.tiles) {
+				if i >= n {
 					return
 				}
-				if err := ctx.Err(); err != nil {
+				if ctx.Err() != nil {
 					fail(fmt.Errorf("heif: %w", context.Cause(ctx)))
 					return
 				}
-				if err := decodeTile(b, g, i, pl, out); err != nil {
+				if err := work(i); err != nil {
 					fail(err)
 					return
 				}
@@ -83,11 +102,7 @@ func decodeGrid(ctx context.Context, b []byte, info Info) (*image.NRGBA, error) 
 		})
 	}
 	wg.Wait()
-	if first != nil {
-		return nil, first
-	}
-	tileDecodes.Add(1)
-	return out, nil
+	return first
 }
 
 // decodeTile decodes tile i and places it in out.

@@ -88,11 +88,12 @@ $mk -o grid-lim709-r2.heic -grid 2x2 -size 120x100 -t r2 "$tmp"/l0.hevc "$tmp"/l
 $mk -o grid-clap-m0.heic -grid 2x2 -size 120x100 -t clap:100:80:-2:-4,m0 "$tmp"/t0.hevc "$tmp"/t1.hevc "$tmp"/t2.hevc "$tmp"/t3.hevc
 $mk -o grid-depth.heic -grid 2x2 -size 120x100 -aux urn:mpeg:hevc:2015:auxid:2 -auxin "$tmp/flat.hevc" "$tmp"/t0.hevc "$tmp"/t1.hevc "$tmp"/t2.hevc "$tmp"/t3.hevc
 
-# The iPhone layout as /work/shared/corpus/make_grid_heic.py writes it
+# The iPhone layout as make_grid_heic.py (a copy of the script that made
+# the corpus's c2_12mp_grid.heic) writes it
 # (512x512 tiles by heif-enc, grid descriptor in idat), from a generated
 # 1000x600 scene: 2x2 tiles overhanging the right and bottom edges.
 scene 1000 600 "$tmp/iphone.png"
-python3 ../../../../../shared/corpus/make_grid_heic.py "$tmp/iphone.png" grid512.heic 30 >/dev/null
+python3 make_grid_heic.py "$tmp/iphone.png" grid512.heic 30 >/dev/null
 
 # Refused: an alpha plane (heif-enc writes it as an auxl hvc1 item), a
 # 10-bit image.
