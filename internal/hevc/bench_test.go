@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gen2brain/heic"
 )
@@ -20,14 +21,16 @@ import (
 // for each file, gen2brain/heic's whole-file decode (the baseline, measured
 // first in the same run: "gen2brain-wasm", and "gen2brain-libheif" when
 // its dynamic mode found a system libheif), then ours: the first tile (or
-// the single image) with 1 and 2 workers, and the whole image (all tiles,
-// decoded by `workers` goroutines with one worker each, or the single
-// image with `workers`). Reported: ms/op, MB/s of coded HEVC data,
-// Mpx/s, allocations, x_gen2brain = our time / the wasm baseline's, and
+// the single image) with 1 and 2 workers; tile0/speedup, a serial and a
+// 2-worker decode of it alternated in every iteration (both under the same
+// machine load), reporting the WPP speed-up; and the whole image (all
+// tiles, decoded by `workers` goroutines with one worker each, or the
+// single image with `workers`). Reported: ms/op, MB/s of coded HEVC data,
+// Mpx/s, allocations, x_gen2brain = our time / the wasm baseline's,
 // x_libheif = our time / gen2brain's with the system libheif (C, via
-// purego; only without the nodynamic tag and when libheif is installed).
-// gen2brain's times include its HEIF parsing and grid assembly, ours do
-// not (decoding only).
+// purego; only without the nodynamic tag and when libheif is installed)
+// and x_speedup = serial time / 2-worker time. gen2brain's times include
+// its HEIF parsing and grid assembly, ours do not (decoding only).
 //
 //	go test ./internal/hevc -run '^$' -bench Decode -benchtime 3x -count 3
 //	go test -tags wasm2go,nodynamic ./internal/hevc -run '^$' -bench Decode -benchtime 3x
@@ -109,6 +112,7 @@ func benchFile(b *testing.B, file []byte, tiles []heifTile) {
 			reportTimes(b, pixels/int64(len(tiles)))
 		})
 	}
+	b.Run("tile0/speedup", func(b *testing.B) { benchSpeedup(b, tiles[0]) })
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("all/workers=%d", workers), func(b *testing.B) {
 			b.SetBytes(int64(coded))
@@ -127,6 +131,34 @@ func benchFile(b *testing.B, file []byte, tiles []heifTile) {
 			}
 		})
 	}
+}
+
+// benchSpeedup alternates a serial and a 2-worker decode of t in every
+// iteration, so that both see the same machine load, and reports their
+// times and the WPP speed-up (serial time / 2-worker time; about 1 for a
+// picture without WPP, which decodes serially whatever the workers).
+func benchSpeedup(b *testing.B, t heifTile) {
+	var serial, parallel time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, workers := range []int{1, 2} {
+			t0 := time.Now()
+			if _, err := t.decode(workers); err != nil {
+				b.Fatal(err)
+			}
+			if workers == 1 {
+				serial += time.Since(t0)
+			} else {
+				parallel += time.Since(t0)
+			}
+		}
+	}
+	if b.N == 0 || parallel == 0 {
+		return
+	}
+	b.ReportMetric(float64(serial.Microseconds())/1e3/float64(b.N), "ms-serial")
+	b.ReportMetric(float64(parallel.Microseconds())/1e3/float64(b.N), "ms-2workers")
+	b.ReportMetric(float64(serial)/float64(parallel), "x_speedup")
 }
 
 var gen2brainWarm sync.Map // force-wasm mode → warmed up

@@ -170,7 +170,7 @@ func (c *cabac) decodeBypassBits(n int) int {
 	}
 	if n > 32 {
 		hi := c.decodeBypassBits(n - 32)
-		return hi<<32 | c.decodeBypassBits(32)
+		return int(uint64(hi)<<32 | uint64(c.decodeBypassBits(32)))
 	}
 	if c.cnt < uint(n)+8 {
 		c.refill() // leaves cnt >= 47

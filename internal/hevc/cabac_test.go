@@ -171,6 +171,70 @@ func randomOps(r *rand.Rand, n, nctx int) []cabacOp {
 	return ops
 }
 
+// testCtxs returns the test encoder's copies of the first n contexts of
+// init.
+func testCtxs(init *contexts, n int) []testCtx {
+	ctx := make([]testCtx, n)
+	for i := range ctx {
+		ctx[i] = testCtx{state: int(init[i] >> 1), mps: int(init[i] & 1)}
+	}
+	return ctx
+}
+
+// encodeOps encodes ops with the test encoder (contexts ectx).
+func encodeOps(enc *testCabacEncoder, ectx []testCtx, ops []cabacOp) {
+	for _, op := range ops {
+		switch op.kind {
+		case 0:
+			enc.encodeBin(&ectx[op.ctx], op.val)
+		case 1:
+			enc.encodeBypass(op.val)
+		case 2:
+			for b := op.n - 1; b >= 0; b-- {
+				enc.encodeBypass(op.val >> b & 1)
+			}
+		case 3:
+			enc.encodeTerminate(0)
+		}
+	}
+}
+
+// decodeOps decodes ops with c (contexts dctx) and reports the index of
+// the first op whose value differs, with the value decoded, or -1.
+func decodeOps(c *cabac, dctx *contexts, ops []cabacOp) (bad, got int) {
+	for i, op := range ops {
+		switch op.kind {
+		case 0:
+			got = c.decodeBin(&dctx[op.ctx])
+		case 1:
+			got = c.decodeBypass()
+		case 2:
+			got = c.decodeBypassBits(op.n)
+		case 3:
+			got = c.decodeTerminate()
+		}
+		if got != op.val {
+			return i, got
+		}
+	}
+	return -1, 0
+}
+
+// garbageCabac starts a decoder on n random bytes, with contexts for a
+// random QP; ok is false when the bytes are refused as a start.
+func garbageCabac(r *rand.Rand, n int) (c *cabac, x *contexts, ok bool) {
+	data := make([]byte, n)
+	for i := range data {
+		data[i] = byte(r.Uint32())
+	}
+	c, x = new(cabac), new(contexts)
+	if c.init(data) != nil {
+		return nil, nil, false
+	}
+	x.init(r.IntN(52))
+	return c, x, true
+}
+
 func TestCabacAgainstEncoder(t *testing.T) {
 	for seed := range uint64(200) {
 		r := rand.New(rand.NewPCG(seed, 7))
@@ -184,24 +248,8 @@ func TestCabacAgainstEncoder(t *testing.T) {
 		var init contexts
 		init.init(qp)
 		enc := newTestCabacEncoder()
-		ectx := make([]testCtx, nctx)
-		for i := range ectx {
-			ectx[i] = testCtx{state: int(init[i] >> 1), mps: int(init[i] & 1)}
-		}
-		for _, op := range ops {
-			switch op.kind {
-			case 0:
-				enc.encodeBin(&ectx[op.ctx], op.val)
-			case 1:
-				enc.encodeBypass(op.val)
-			case 2:
-				for b := op.n - 1; b >= 0; b-- {
-					enc.encodeBypass(op.val >> b & 1)
-				}
-			case 3:
-				enc.encodeTerminate(0)
-			}
-		}
+		ectx := testCtxs(&init, nctx)
+		encodeOps(enc, ectx, ops)
 		data := enc.finish()
 
 		var c cabac
@@ -209,21 +257,8 @@ func TestCabacAgainstEncoder(t *testing.T) {
 			t.Fatalf("seed %d: init: %v", seed, err)
 		}
 		dctx := init
-		for i, op := range ops {
-			var got int
-			switch op.kind {
-			case 0:
-				got = c.decodeBin(&dctx[op.ctx])
-			case 1:
-				got = c.decodeBypass()
-			case 2:
-				got = c.decodeBypassBits(op.n)
-			case 3:
-				got = c.decodeTerminate()
-			}
-			if got != op.val {
-				t.Fatalf("seed %d: op %d (kind %d): got %d, want %d", seed, i, op.kind, got, op.val)
-			}
+		if i, got := decodeOps(&c, &dctx, ops); i >= 0 {
+			t.Fatalf("seed %d: op %d (kind %d): got %d, want %d", seed, i, ops[i].kind, got, ops[i].val)
 		}
 		if c.decodeTerminate() != 1 {
 			t.Fatalf("seed %d: final terminate bin is 0", seed)
@@ -250,10 +285,7 @@ func TestCabacPCMRestart(t *testing.T) {
 		var init contexts
 		init.init(30)
 		enc := newTestCabacEncoder()
-		ectx := make([]testCtx, 8)
-		for i := range ectx {
-			ectx[i] = testCtx{state: int(init[i] >> 1), mps: int(init[i] & 1)}
-		}
+		ectx := testCtxs(&init, 8)
 		segs := 1 + r.IntN(4)
 		type seg struct {
 			ops []cabacOp
@@ -266,20 +298,7 @@ func TestCabacPCMRestart(t *testing.T) {
 			for i := range ss[s].raw {
 				ss[s].raw[i] = byte(r.Uint32())
 			}
-			for _, op := range ss[s].ops {
-				switch op.kind {
-				case 0:
-					enc.encodeBin(&ectx[op.ctx], op.val)
-				case 1:
-					enc.encodeBypass(op.val)
-				case 2:
-					for b := op.n - 1; b >= 0; b-- {
-						enc.encodeBypass(op.val >> b & 1)
-					}
-				case 3:
-					enc.encodeTerminate(0)
-				}
-			}
+			encodeOps(enc, ectx, ss[s].ops)
 			enc.encodeTerminate(1)
 			enc.align()
 			enc.out = append(enc.out, ss[s].raw...)
@@ -296,21 +315,8 @@ func TestCabacPCMRestart(t *testing.T) {
 			if err := c.init(data[off:]); err != nil {
 				t.Fatalf("seed %d seg %d: init: %v", seed, s, err)
 			}
-			for i, op := range ss[s].ops {
-				var got int
-				switch op.kind {
-				case 0:
-					got = c.decodeBin(&dctx[op.ctx])
-				case 1:
-					got = c.decodeBypass()
-				case 2:
-					got = c.decodeBypassBits(op.n)
-				case 3:
-					got = c.decodeTerminate()
-				}
-				if got != op.val {
-					t.Fatalf("seed %d seg %d op %d: got %d, want %d", seed, s, i, got, op.val)
-				}
+			if i, got := decodeOps(&c, &dctx, ss[s].ops); i >= 0 {
+				t.Fatalf("seed %d seg %d op %d: got %d, want %d", seed, s, i, got, ss[s].ops[i].val)
 			}
 			if c.decodeTerminate() != 1 {
 				t.Fatalf("seed %d seg %d: terminate bin 0", seed, s)
@@ -352,7 +358,7 @@ func TestCabacPastEnd(t *testing.T) {
 		}
 		// Going on regardless must keep values in range.
 		for n := 1; n <= 32; n++ {
-			if v := c.decodeBypassBits(n); v >= 1<<n {
+			if v := c.decodeBypassBits(n); uint64(uint(v)) >= 1<<uint(n) {
 				t.Fatalf("decodeBypassBits(%d) = %d after a bad init", n, v)
 			}
 		}
@@ -389,16 +395,10 @@ func TestCabacPastEnd(t *testing.T) {
 	t.Run("garbage", func(t *testing.T) {
 		r := rand.New(rand.NewPCG(1, 2))
 		for range 200 {
-			data := make([]byte, r.IntN(40))
-			for i := range data {
-				data[i] = byte(r.Uint32())
-			}
-			var c cabac
-			if c.init(data) != nil {
+			c, x, ok := garbageCabac(r, r.IntN(40))
+			if !ok {
 				continue
 			}
-			var x contexts
-			x.init(r.IntN(52))
 			finished := false
 			for range 2000 {
 				switch r.IntN(4) {
@@ -476,10 +476,7 @@ func BenchmarkCabacDecodeBin(b *testing.B) {
 	var init contexts
 	init.init(30)
 	enc := newTestCabacEncoder()
-	ectx := make([]testCtx, 16)
-	for i := range ectx {
-		ectx[i] = testCtx{state: int(init[i] >> 1), mps: int(init[i] & 1)}
-	}
+	ectx := testCtxs(&init, 16)
 	for _, op := range ops {
 		enc.encodeBin(&ectx[op.ctx], op.val)
 	}

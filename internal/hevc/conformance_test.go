@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -478,7 +479,7 @@ func diffReport(t testing.TB, e refEntry, pic *Picture) string {
 		}
 		cctb := ctb >> sub
 		n, firstRaster := 0, -1
-		firstCTB, firstCTBAddr := -1, 1<<62
+		firstCTB, firstCTBAddr := -1, math.MaxInt
 		ctbW := (w[c] + cctb - 1) / cctb
 		for i := range ref[c] {
 			if ours[c][i] == ref[c][i] {

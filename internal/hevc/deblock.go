@@ -186,67 +186,18 @@ func (f *frame) dbkCtb(rx, ry int, vertical bool) (p dbkEdgeParams, filter, boun
 }
 
 // deblockRowV filters the vertical edges of CTB row ry (luma and chroma).
-func (f *frame) deblockRowV(ry int) {
-	s := uint(f.sps.Log2CtbSize)
-	ctb := 1 << s
-	y0 := ry << s
-	y1 := min(y0+ctb, f.h)
-	luma := f.planes[0]
-	stride := f.stride[0]
-	chroma := f.sps.ChromaFormatIdc == 1 && f.cw > 0 && len(f.planes[1]) > 0 && len(f.planes[2]) > 0
-	for rx := 0; rx < f.ctbW; rx++ {
-		p, filter, boundary := f.dbkCtb(rx, ry, true)
-		if !filter {
-			continue
-		}
-		x0 := rx << s
-		x1 := min(x0+ctb, f.w)
-		xs := x0
-		if !boundary {
-			xs += 8
-		}
-		for x := xs; x < x1; x += 8 {
-			for y := y0; y < y1; y += 4 {
-				bi := f.b4(x, y)
-				fq := f.flags[bi]
-				if fq&flagEdgeV == 0 {
-					continue
-				}
-				fp := f.flags[bi-1]
-				qpL := (int(f.qp[bi]) + int(f.qp[bi-1]) + 1) >> 1
-				beta := int(dbkBeta[dbkClip3(0, 51, qpL+p.betaOff)])
-				tc := int(dbkTc[dbkClip3(0, 53, qpL+2+p.tcOff)])
-				dbkLumaV(luma, y*stride+x, stride, beta, tc, fp&flagNoFilter != 0, fq&flagNoFilter != 0)
-			}
-		}
-		if !chroma {
-			continue
-		}
-		// Chroma edges lie on the 8-sample chroma grid: luma x multiple of 16;
-		// each 4-row chroma segment takes bS at luma (x, y), y multiple of 8.
-		cs := f.stride[1]
-		for x := (xs + 15) &^ 15; x < x1; x += 16 {
-			for y := y0; y < y1; y += 8 {
-				bi := f.b4(x, y)
-				fq := f.flags[bi]
-				if fq&flagEdgeV == 0 {
-					continue
-				}
-				fp := f.flags[bi-1]
-				qpL := (int(f.qp[bi]) + int(f.qp[bi-1]) + 1) >> 1
-				noP, noQ := fp&flagNoFilter != 0, fq&flagNoFilter != 0
-				pos := (y>>1)*cs + x>>1
-				tcb := int(dbkTc[dbkClip3(0, 53, dbkChromaQp(qpL+p.cbOff)+2+p.tcOff)])
-				dbkChromaV(f.planes[1], pos, cs, tcb, noP, noQ)
-				tcr := int(dbkTc[dbkClip3(0, 53, dbkChromaQp(qpL+p.crOff)+2+p.tcOff)])
-				dbkChromaV(f.planes[2], pos, cs, tcr, noP, noQ)
-			}
-		}
-	}
-}
+func (f *frame) deblockRowV(ry int) { f.deblockRow(ry, true) }
 
 // deblockRowH filters the horizontal edges of CTB row ry (luma and chroma).
-func (f *frame) deblockRowH(ry int) {
+func (f *frame) deblockRowH(ry int) { f.deblockRow(ry, false) }
+
+// deblockRow filters the vertical (vertical = true) or horizontal edges of
+// CTB row ry, luma and chroma. Edges of one direction are 8 samples apart
+// and a filter reads at most 4 samples and writes at most 3 on each side,
+// so the segments of one pass can be filtered in any order. (The luma and
+// chroma loops repeat their edge lookup: an inlined helper for it measured
+// 1-3 % slower.)
+func (f *frame) deblockRow(ry int, vertical bool) {
 	s := uint(f.sps.Log2CtbSize)
 	ctb := 1 << s
 	y0 := ry << s
@@ -254,50 +205,77 @@ func (f *frame) deblockRowH(ry int) {
 	luma := f.planes[0]
 	stride := f.stride[0]
 	chroma := f.sps.ChromaFormatIdc == 1 && f.cw > 0 && len(f.planes[1]) > 0 && len(f.planes[2]) > 0
+	cs := f.stride[1]
+	// Per direction: the edge flag, the 4x4-block index step to the P side
+	// and the luma-sample steps between luma and chroma edge segments (an
+	// edge every 8 luma samples across it, a segment every 4 along it;
+	// chroma edges lie on the 8-sample chroma grid, i.e. every 16 luma
+	// samples, and each 4-sample chroma segment takes bS at a luma
+	// position that is a multiple of 8 along the edge).
+	edge, nb, dx, dy, cdx, cdy := flagEdgeH, f.w4, 4, 8, 8, 16
+	if vertical {
+		edge, nb, dx, dy, cdx, cdy = flagEdgeV, 1, 8, 4, 16, 8
+	}
 	for rx := 0; rx < f.ctbW; rx++ {
-		p, filter, boundary := f.dbkCtb(rx, ry, false)
+		p, filter, boundary := f.dbkCtb(rx, ry, vertical)
 		if !filter {
 			continue
 		}
 		x0 := rx << s
 		x1 := min(x0+ctb, f.w)
-		ys := y0
-		if !boundary {
+		xs, ys := x0, y0 // the first edge: the CTB boundary, if filtered
+		if !boundary && vertical {
+			xs += 8
+		} else if !boundary {
 			ys += 8
 		}
-		for y := ys; y < y1; y += 8 {
-			for x := x0; x < x1; x += 4 {
+		for y := ys; y < y1; y += dy {
+			for x := xs; x < x1; x += dx {
 				bi := f.b4(x, y)
 				fq := f.flags[bi]
-				if fq&flagEdgeH == 0 {
+				if fq&edge == 0 {
 					continue
 				}
-				fp := f.flags[bi-f.w4]
-				qpL := (int(f.qp[bi]) + int(f.qp[bi-f.w4]) + 1) >> 1
+				fp := f.flags[bi-nb]
+				qpL := (int(f.qp[bi]) + int(f.qp[bi-nb]) + 1) >> 1
 				beta := int(dbkBeta[dbkClip3(0, 51, qpL+p.betaOff)])
 				tc := int(dbkTc[dbkClip3(0, 53, qpL+2+p.tcOff)])
-				dbkLumaH(luma, y*stride+x, stride, beta, tc, fp&flagNoFilter != 0, fq&flagNoFilter != 0)
+				noP, noQ := fp&flagNoFilter != 0, fq&flagNoFilter != 0
+				if vertical {
+					dbkLumaV(luma, y*stride+x, stride, beta, tc, noP, noQ)
+				} else {
+					dbkLumaH(luma, y*stride+x, stride, beta, tc, noP, noQ)
+				}
 			}
 		}
 		if !chroma {
 			continue
 		}
-		cs := f.stride[1]
-		for y := (ys + 15) &^ 15; y < y1; y += 16 {
-			for x := x0; x < x1; x += 8 {
+		if vertical {
+			xs = (xs + 15) &^ 15
+		} else {
+			ys = (ys + 15) &^ 15
+		}
+		for y := ys; y < y1; y += cdy {
+			for x := xs; x < x1; x += cdx {
 				bi := f.b4(x, y)
 				fq := f.flags[bi]
-				if fq&flagEdgeH == 0 {
+				if fq&edge == 0 {
 					continue
 				}
-				fp := f.flags[bi-f.w4]
-				qpL := (int(f.qp[bi]) + int(f.qp[bi-f.w4]) + 1) >> 1
+				fp := f.flags[bi-nb]
+				qpL := (int(f.qp[bi]) + int(f.qp[bi-nb]) + 1) >> 1
 				noP, noQ := fp&flagNoFilter != 0, fq&flagNoFilter != 0
 				pos := (y>>1)*cs + x>>1
 				tcb := int(dbkTc[dbkClip3(0, 53, dbkChromaQp(qpL+p.cbOff)+2+p.tcOff)])
-				dbkChromaH(f.planes[1], pos, cs, tcb, noP, noQ)
 				tcr := int(dbkTc[dbkClip3(0, 53, dbkChromaQp(qpL+p.crOff)+2+p.tcOff)])
-				dbkChromaH(f.planes[2], pos, cs, tcr, noP, noQ)
+				if vertical {
+					dbkChromaV(f.planes[1], pos, cs, tcb, noP, noQ)
+					dbkChromaV(f.planes[2], pos, cs, tcr, noP, noQ)
+				} else {
+					dbkChromaH(f.planes[1], pos, cs, tcb, noP, noQ)
+					dbkChromaH(f.planes[2], pos, cs, tcr, noP, noQ)
+				}
 			}
 		}
 	}

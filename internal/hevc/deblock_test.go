@@ -588,6 +588,28 @@ func lftComparePlanes(t *testing.T, name string, got, want *frame) {
 	}
 }
 
+// lftMatchReference filters, for each config and 6 seeds, a random
+// picture with ref (into want, a clone of f) and with run on 1 and 3
+// workers, and compares the planes. seedMul spreads the seeds.
+func lftMatchReference(t *testing.T, cases []lftConfig, seedMul int64, ref func(f, want *frame), run func(f *frame, workers int)) {
+	for ci, cfg := range cases {
+		for seed := int64(0); seed < 6; seed++ {
+			name := fmt.Sprintf("%dx%d_ctb%d_c%d_s%d/seed%d", cfg.w, cfg.h, 1<<cfg.log2Ctb, cfg.chroma, cfg.nSlices, seed)
+			t.Run(name, func(t *testing.T) {
+				rng := rand.New(rand.NewSource(seed*seedMul + int64(ci)))
+				f := lftFrame(rng, cfg)
+				want := lftClone(f)
+				ref(f, want)
+				for _, workers := range []int{1, 3} {
+					got := lftClone(f)
+					run(got, workers)
+					lftComparePlanes(t, fmt.Sprintf("workers=%d", workers), got, want)
+				}
+			})
+		}
+	}
+}
+
 func TestDeblockMatchesReference(t *testing.T) {
 	cases := []lftConfig{
 		{w: 64, h: 64, log2Ctb: 4, chroma: 1, nSlices: 1},
@@ -598,22 +620,8 @@ func TestDeblockMatchesReference(t *testing.T) {
 		{w: 328, h: 248, log2Ctb: 6, chroma: 1, nSlices: 4, pcmLoopFilterDisabled: true},
 	}
 	var total refStats
-	for ci, cfg := range cases {
-		for seed := int64(0); seed < 6; seed++ {
-			name := fmt.Sprintf("%dx%d_ctb%d_c%d_s%d/seed%d", cfg.w, cfg.h, 1<<cfg.log2Ctb, cfg.chroma, cfg.nSlices, seed)
-			t.Run(name, func(t *testing.T) {
-				rng := rand.New(rand.NewSource(seed*131 + int64(ci)))
-				f := lftFrame(rng, cfg)
-				want := lftClone(f)
-				refDeblock(want, &total)
-				for _, workers := range []int{1, 3} {
-					got := lftClone(f)
-					got.deblock(workers)
-					lftComparePlanes(t, fmt.Sprintf("workers=%d", workers), got, want)
-				}
-			})
-		}
-	}
+	lftMatchReference(t, cases, 131, func(f, want *frame) { refDeblock(want, &total) },
+		func(f *frame, workers int) { f.deblock(workers) })
 	// The random pictures must exercise every branch of the filter.
 	t.Logf("reference: %+v", total)
 	if total.strong == 0 || total.normal == 0 || total.normalNoop == 0 || total.chroma == 0 || total.skippedSlice == 0 {
@@ -660,6 +668,24 @@ func lftFlatFrame(qp int) *frame {
 	return f
 }
 
+// lftFillSplit fills plane c of a lftFlatFrame (32x32 luma) with p left
+// of its middle column (the luma edge x = 16) and q from there on.
+func lftFillSplit(f *frame, c int, p, q uint8) {
+	n := 32
+	if c > 0 {
+		n = 16
+	}
+	for y := 0; y < n; y++ {
+		row := f.planes[c][y*f.stride[c]:][:n]
+		for x := range row {
+			row[x] = p
+			if x >= n/2 {
+				row[x] = q
+			}
+		}
+	}
+}
+
 func TestDeblockHandComputed(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -687,25 +713,9 @@ func TestDeblockHandComputed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := lftFlatFrame(37)
-			for y := 0; y < 32; y++ {
-				for x := 0; x < 32; x++ {
-					v := tt.p
-					if x >= 16 {
-						v = tt.q
-					}
-					f.planes[0][y*f.stride[0]+x] = v
-				}
-			}
-			for y := 0; y < 16; y++ {
-				for x := 0; x < 16; x++ {
-					v := tt.cp
-					if x >= 8 {
-						v = tt.cq
-					}
-					f.planes[1][y*f.stride[1]+x] = v
-					f.planes[2][y*f.stride[2]+x] = v
-				}
-			}
+			lftFillSplit(f, 0, tt.p, tt.q)
+			lftFillSplit(f, 1, tt.cp, tt.cq)
+			lftFillSplit(f, 2, tt.cp, tt.cq)
 			f.deblock(1)
 			for y := 0; y < 32; y++ {
 				row := f.planes[0][y*f.stride[0]+12 : y*f.stride[0]+20]
@@ -726,15 +736,7 @@ func TestDeblockHandComputed(t *testing.T) {
 func TestDeblockNoFilterAndDisabled(t *testing.T) {
 	// noFilter on the q side keeps it; the p side is still filtered.
 	f := lftFlatFrame(37)
-	for y := 0; y < 32; y++ {
-		for x := 0; x < 32; x++ {
-			v := uint8(100)
-			if x >= 16 {
-				v = 110
-			}
-			f.planes[0][y*f.stride[0]+x] = v
-		}
-	}
+	lftFillSplit(f, 0, 100, 110)
 	for i := range f.flags {
 		if (i%f.w4)*4 >= 16 {
 			f.flags[i] |= flagNoFilter

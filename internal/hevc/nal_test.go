@@ -23,14 +23,8 @@ func TestParseNAL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseNAL(tt.in)
-			if tt.wantErr {
-				if !errors.Is(err, ErrCorrupt) {
-					t.Fatalf("err = %v, want ErrCorrupt", err)
-				}
+			if checkCorrupt(t, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.typ != tt.want.typ || got.layerID != tt.want.layerID || got.temporalID != tt.want.temporalID ||
 				!bytes.Equal(got.payload, tt.want.payload) {
@@ -99,14 +93,8 @@ func TestSplitLengthPrefixed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := splitLengthPrefixed(tt.in, tt.lengthSize)
-			if tt.wantErr {
-				if !errors.Is(err, ErrCorrupt) {
-					t.Fatalf("err = %v, want ErrCorrupt", err)
-				}
+			if checkCorrupt(t, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %v, want %v", got, tt.want)
@@ -118,4 +106,20 @@ func TestSplitLengthPrefixed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkCorrupt fails t unless err wraps ErrCorrupt (wantErr) or is nil
+// (!wantErr), and reports whether the case expected an error.
+func checkCorrupt(t *testing.T, err error, wantErr bool) bool {
+	t.Helper()
+	if wantErr {
+		if !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("err = %v, want ErrCorrupt", err)
+		}
+		return true
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return false
 }

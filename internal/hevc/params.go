@@ -107,54 +107,42 @@ func parseStRPS(r *bitReader, idx, num int, sets []stRPS, maxDecPicBufMinus1 int
 		if r.err != nil {
 			return s
 		}
-		// 7-61: negative pictures.
-		i := 0
-		add0 := func(d int32, u bool) {
-			if i < maxDPB {
-				s.DeltaPocS0[i], s.UsedS0[i] = d, u
+		// 7-61 and 7-62: candidate j < n is picture j of the reference set
+		// (S0 then S1) shifted by deltaRps, j = n is deltaRps itself. The
+		// negative pictures are taken from S1 backwards, deltaRps, S0
+		// forwards; the positive ones from S0 backwards, deltaRps, S1
+		// forwards.
+		deltaPoc := func(j int) int32 {
+			switch {
+			case j == n:
+				return deltaRps
+			case j < ref.NumNegative:
+				return ref.DeltaPocS0[j] + deltaRps
 			}
-			i++
+			return ref.DeltaPocS1[j-ref.NumNegative] + deltaRps
 		}
-		for j := ref.NumPositive - 1; j >= 0; j-- {
-			d := ref.DeltaPocS1[j] + deltaRps
-			if d < 0 && useDelta[ref.NumNegative+j] {
-				add0(d, used[ref.NumNegative+j])
+		derive := func(sign int32, backFrom, backTo, fwdFrom, fwdTo int, dst *[maxDPB]int32, dstUsed *[maxDPB]bool) int {
+			i := 0
+			add := func(j int) {
+				if d := deltaPoc(j); d*sign > 0 && useDelta[j] {
+					if i < maxDPB {
+						dst[i], dstUsed[i] = d, used[j]
+					}
+					i++
+				}
 			}
-		}
-		if deltaRps < 0 && useDelta[n] {
-			add0(deltaRps, used[n])
-		}
-		for j := 0; j < ref.NumNegative; j++ {
-			d := ref.DeltaPocS0[j] + deltaRps
-			if d < 0 && useDelta[j] {
-				add0(d, used[j])
+			for j := backFrom - 1; j >= backTo; j-- {
+				add(j)
 			}
-		}
-		s.NumNegative = i
-		// 7-62: positive pictures.
-		i = 0
-		add1 := func(d int32, u bool) {
-			if i < maxDPB {
-				s.DeltaPocS1[i], s.UsedS1[i] = d, u
+			add(n)
+			for j := fwdFrom; j < fwdTo; j++ {
+				add(j)
 			}
-			i++
+			return i
 		}
-		for j := ref.NumNegative - 1; j >= 0; j-- {
-			d := ref.DeltaPocS0[j] + deltaRps
-			if d > 0 && useDelta[j] {
-				add1(d, used[j])
-			}
-		}
-		if deltaRps > 0 && useDelta[n] {
-			add1(deltaRps, used[n])
-		}
-		for j := 0; j < ref.NumPositive; j++ {
-			d := ref.DeltaPocS1[j] + deltaRps
-			if d > 0 && useDelta[ref.NumNegative+j] {
-				add1(d, used[ref.NumNegative+j])
-			}
-		}
-		s.NumPositive = i
+		nn := ref.NumNegative
+		s.NumNegative = derive(-1, n, nn, 0, nn, &s.DeltaPocS0, &s.UsedS0)
+		s.NumPositive = derive(1, nn, 0, nn, n, &s.DeltaPocS1, &s.UsedS1)
 		if s.NumNegative+s.NumPositive > maxDecPicBufMinus1 {
 			r.fail(corruptf("st_ref_pic_set %d: %d pictures, over sps_max_dec_pic_buffering_minus1 %d",
 				idx, s.NumNegative+s.NumPositive, maxDecPicBufMinus1))

@@ -283,7 +283,7 @@ func TestStRPSInterPrediction(t *testing.T) {
 	// (j = 0..2 for set 0's -1, -3, +2, j = 3 for deltaRps itself):
 	// -2, -4, +1, -1; used flags 1, 0 (use_delta 1), 0 (use_delta 0), 1.
 	spec := testSPS()
-	spec.numStRPS = 2
+	spec.numStRPS = 3
 	spec.stRPS = func(w *bitWriter) {
 		w.ue(2).ue(1).ue(0).u(1, 1).ue(1).u(1, 0).ue(1).u(1, 1)
 		w.u(1, 1).u(1, 1).ue(0) // inter_ref_pic_set_prediction_flag, delta_rps_sign, abs_delta_rps_minus1
@@ -291,6 +291,13 @@ func TestStRPSInterPrediction(t *testing.T) {
 		w.u(1, 0).u(1, 1)       // j=1 not used, use_delta 1
 		w.u(1, 0).u(1, 0)       // j=2 not used, use_delta 0
 		w.u(1, 1)               // j=3 used
+		// Set 2 predicted from set 1 with deltaRps = +3: candidates +2,
+		// +1, -1 (set 1's -1, -2, -4) and +3; used 1, 0 (use_delta 1), 1, 1.
+		w.u(1, 1).u(1, 0).ue(2)
+		w.u(1, 1)
+		w.u(1, 0).u(1, 1)
+		w.u(1, 1)
+		w.u(1, 1)
 	}
 	s, err := parseSPS(writeSPS(spec))
 	if err != nil {
@@ -308,6 +315,14 @@ func TestStRPSInterPrediction(t *testing.T) {
 		r1.DeltaPocS0[0] != -1 || r1.DeltaPocS0[1] != -2 || r1.DeltaPocS0[2] != -4 ||
 		!r1.UsedS0[0] || !r1.UsedS0[1] || r1.UsedS0[2] {
 		t.Errorf("set 1 = %+v", r1)
+	}
+	// 7-62: S1 from set 1's S0 reversed (-1 not positive, then +1 not
+	// used, +2 used), then deltaRps (+3, used); S0 just -1 (used).
+	r2 := s.ShortTermRefPicSets[2]
+	if r2.NumNegative != 1 || r2.NumPositive != 3 || r2.DeltaPocS0[0] != -1 || !r2.UsedS0[0] ||
+		r2.DeltaPocS1[0] != 1 || r2.DeltaPocS1[1] != 2 || r2.DeltaPocS1[2] != 3 ||
+		r2.UsedS1[0] || !r2.UsedS1[1] || !r2.UsedS1[2] {
+		t.Errorf("set 2 = %+v", r2)
 	}
 }
 

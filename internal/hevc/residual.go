@@ -507,7 +507,7 @@ func (c *cabac) greater1Run(num int, ctx *[4]uint8, lvl *[16]int32) (greater1Ctx
 		bin := int(uint(s&1) ^ lps)
 		lvl[k&15] = int32(1 + bin)
 		g = int(rcGreater1Next[g&3]) &^ -bin
-		first ^= (first ^ k) & (first >> 63) & -bin
+		first ^= (first ^ k) & (first >> (bits.UintSize - 1)) & -bin
 	}
 	c.val, c.rng, c.cnt = val, rng, cnt
 	return g, first

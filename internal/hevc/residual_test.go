@@ -104,10 +104,7 @@ func TestResidualCodingRoundTrip(t *testing.T) {
 		qp := r.IntN(52)
 		var init contexts
 		init.init(qp)
-		enc := &testResidualEncoder{e: newTestCabacEncoder(), ctx: make([]testCtx, numContexts)}
-		for i := range enc.ctx {
-			enc.ctx[i] = testCtx{state: int(init[i] >> 1), mps: int(init[i] & 1)}
-		}
+		enc := &testResidualEncoder{e: newTestCabacEncoder(), ctx: testCtxs(&init, numContexts)}
 		var tbs []testTB
 		for range 40 {
 			cIdx := r.IntN(3)
@@ -229,21 +226,15 @@ func TestResidualCodingGarbage(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	coeff := make([]int16, 32*32+64)
 	for range 300 {
-		data := make([]byte, 1+r.IntN(200))
-		for i := range data {
-			data[i] = byte(r.Uint32())
-		}
-		var c cabac
-		if c.init(data) != nil {
+		c, x, ok := garbageCabac(r, 1+r.IntN(200))
+		if !ok {
 			continue
 		}
-		var x contexts
-		x.init(r.IntN(52))
 		for range 20 {
 			p := tbParams{log2Size: 2 + r.IntN(4), cIdx: r.IntN(3), predModeIntra: r.IntN(35),
 				transformSkipEnabled: true, signHiding: r.IntN(2) == 0}
 			res := residual{coeff: coeff[:1<<(2*p.log2Size)]}
-			if residualCoding(&c, &x, &p, &res) != nil {
+			if residualCoding(c, x, &p, &res) != nil {
 				break
 			}
 			clear(coeff)
@@ -266,10 +257,7 @@ func BenchmarkResidualCoding(b *testing.B) {
 	r := rand.New(rand.NewPCG(8, 9))
 	var init contexts
 	init.init(30)
-	enc := &testResidualEncoder{e: newTestCabacEncoder(), ctx: make([]testCtx, numContexts)}
-	for i := range enc.ctx {
-		enc.ctx[i] = testCtx{state: int(init[i] >> 1), mps: int(init[i] & 1)}
-	}
+	enc := &testResidualEncoder{e: newTestCabacEncoder(), ctx: testCtxs(&init, numContexts)}
 	var tbs []tbParams
 	nonzero := 0
 	for range 2000 {
@@ -370,10 +358,7 @@ func FuzzResidualCoding(f *testing.F) {
 		r := rand.New(rand.NewPCG(seed, 1))
 		var init contexts
 		init.init(26)
-		enc := &testResidualEncoder{e: newTestCabacEncoder(), ctx: make([]testCtx, numContexts)}
-		for i := range enc.ctx {
-			enc.ctx[i] = testCtx{state: int(init[i] >> 1), mps: int(init[i] & 1)}
-		}
+		enc := &testResidualEncoder{e: newTestCabacEncoder(), ctx: testCtxs(&init, numContexts)}
 		p := fuzzParams(byte(seed * 37))
 		for range 4 {
 			enc.encode(&p, randomBlock(r, p.log2Size), false)

@@ -1,6 +1,9 @@
 package hevc
 
-import "sync"
+import (
+	"math/bits"
+	"sync"
+)
 
 // This file implements sample adaptive offset (H.265 8.7.3) in place. SAO
 // must read only deblocked samples, so each CTB row is processed line by
@@ -232,7 +235,7 @@ func (f *frame) saoRow(c, ry int, bnd []uint8, sc *saoScratch) {
 					if t.nb[dya+1][dxa+1] && t.nb[dyb+1][dxb+1] {
 						sv := int(cur[x])
 						e := 2 + saoSign(sv-int(la[x+ha])) + saoSign(sv-int(lb[x+hb]))
-						row[x] = saoClip(sv + int(t.tbl[e]))
+						row[x] = clipPel(sv + int(t.tbl[e]))
 					}
 					if x == x1-1 {
 						break
@@ -318,20 +321,9 @@ func (f *frame) saoNeighbours(rx, ry int, sh *sliceHeader, id int) (nb [3][3]boo
 	return nb
 }
 
-// saoClip clamps v to the 8-bit sample range.
-func saoClip(v int) uint8 {
-	if uint(v) > 255 {
-		if v < 0 {
-			return 0
-		}
-		return 255
-	}
-	return uint8(v)
-}
-
 // saoSign is Sign(d): -1, 0 or 1.
 func saoSign(d int) int {
-	return d>>63 | int(uint(-d)>>63)
+	return d>>(bits.UintSize-1) | int(uint(-d)>>(bits.UintSize-1))
 }
 
 // saoKernels are the row kernels of SAO: edge computes, for each i,
@@ -365,14 +357,14 @@ func saoEdgeRowGo(d, s, a, b []uint8, tbl [16]int8) {
 	for i, v := range s {
 		sv := int(v)
 		e := 2 + saoSign(sv-int(a[i])) + saoSign(sv-int(b[i]))
-		d[i] = saoClip(sv + int(tbl[e&15]))
+		d[i] = clipPel(sv + int(tbl[e&15]))
 	}
 }
 
 func saoBandRowGo(d, s []uint8, t saoBandTab) {
 	d = d[:len(s)]
 	for i, v := range s {
-		d[i] = saoClip(int(v) + int(t.bt[v>>3]))
+		d[i] = clipPel(int(v) + int(t.bt[v>>3]))
 	}
 }
 

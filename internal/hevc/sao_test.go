@@ -133,22 +133,8 @@ func TestSAOMatchesReference(t *testing.T) {
 		{w: 24, h: 40, log2Ctb: 4, chroma: 1, nSlices: 2},
 	}
 	var st refSAOStats
-	for ci, cfg := range cases {
-		for seed := int64(0); seed < 6; seed++ {
-			name := fmt.Sprintf("%dx%d_ctb%d_c%d_s%d/seed%d", cfg.w, cfg.h, 1<<cfg.log2Ctb, cfg.chroma, cfg.nSlices, seed)
-			t.Run(name, func(t *testing.T) {
-				rng := rand.New(rand.NewSource(seed*7919 + int64(ci)))
-				f := lftFrame(rng, cfg)
-				want := lftClone(f)
-				want.planes = refSAO(f, &st)
-				for _, workers := range []int{1, 3} {
-					got := lftClone(f)
-					got.applySAO(workers)
-					lftComparePlanes(t, fmt.Sprintf("workers=%d", workers), got, want)
-				}
-			})
-		}
-	}
+	lftMatchReference(t, cases, 7919, func(f, want *frame) { want.planes = refSAO(f, &st) },
+		func(f *frame, workers int) { f.applySAO(workers) })
 	t.Logf("reference: %+v", st)
 	if st.band == 0 || st.edge == 0 || st.edgeBlockedPicture == 0 || st.edgeBlockedSlice == 0 || st.noFilter == 0 {
 		t.Errorf("test pictures do not cover all SAO paths: %+v", st)

@@ -73,10 +73,7 @@ type synWriter struct {
 func (s *synWriter) initCtx() {
 	var c contexts
 	c.init(26)
-	s.ctx = make([]testCtx, numContexts)
-	for i := range c {
-		s.ctx[i] = testCtx{state: int(c[i] >> 1), mps: int(c[i] & 1)}
-	}
+	s.ctx = testCtxs(&c, numContexts)
 }
 
 func (s *synWriter) split(addr int) bool {
