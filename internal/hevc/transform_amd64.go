@@ -122,6 +122,10 @@ func dctAVX2Run(d, g []int16, coeff []int16, scaling []uint8, log2, mx, my int, 
 		m = scaling[:n*n]
 	}
 	_ = coeff[n*n-1]
+	if uint(mx) >= uint(n) || uint(my) >= uint(n) {
+		// The kernels size their loops by mx and my: never past the block.
+		panic("hevc: nonzero coefficient outside the transform block")
+	}
 	scaleAVX2(&d[0], &coeff[0], &m[0], n, mx/8+1, (my+2)/2, int32(ls), lim, int32(round), int32(bdShift))
 	_ = dst[(n-1)*stride+n-1]
 	t := log2 - 3
