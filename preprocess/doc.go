@@ -12,7 +12,10 @@
 //
 // where, for baseline JPEGs, decode and fit run together on bands of rows
 // (the resampler works on one band while the decoder decodes the next), so
-// a 12–24 MP photo never exists at full size in memory.
+// a 12–24 MP photo never exists at full size in memory, and HEIC goes
+// through mediaprep's own pure-Go HEVC decoder, whose YCbCr planes and
+// irot/imir orientation go straight to the resampler (files it does not
+// take fall back to the embedded gen2brain/heic decoder),
 //
 // and everything a stage decides is recorded on the returned [Payload].
 //
