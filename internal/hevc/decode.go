@@ -13,15 +13,20 @@ import (
 const DefaultMaxPixels = 1 << 28
 
 // Picture is a decoded picture, cropped to its conformance window. Its
-// planes may share memory with the decoder's frame buffers (they are not
-// reused after Decode returns). Safe for concurrent reads.
+// planes are the decoder's frame buffers (not reused after Decode
+// returns), carved from Options.Buf when it was large enough. Safe for
+// concurrent reads.
 type Picture struct {
 	// Width, Height: cropped luma size.
 	Width, Height int
 	// ChromaFormat: 0 = 4:0:0 (Cb and Cr nil), 1 = 4:2:0.
 	ChromaFormat int
 	// Y, Cb, Cr: 8-bit samples, row r of a plane starting at r*stride; Cb
-	// and Cr are ((Width+1)/2)x((Height+1)/2).
+	// and Cr are ((Width+1)/2)x((Height+1)/2). Each slice's capacity runs
+	// to the end of its plane, which the decoder pads to whole CTBs. With
+	// Options.Buf the padded Y, Cb and Cr planes lie back to back from
+	// Buf[0]; when the conformance window starts at 0,0, Y starts at
+	// Buf[0] and cap(Y), cap(Cb), cap(Cr) are the padded plane sizes.
 	Y, Cb, Cr        []byte
 	YStride, CStride int
 	// FullRange: video_full_range_flag of the SPS VUI (false when absent).
@@ -44,6 +49,26 @@ type Options struct {
 	// means GOMAXPROCS capped at 4, 1 decodes serially. More workers cost
 	// one CABAC state and coefficient buffer each.
 	Workers int
+	// Buf, when its capacity holds the picture's sample planes (padded to
+	// whole CTBs: Y, then Cb and Cr for 4:2:0, 1.5 bytes a padded luma
+	// sample), is the memory they are carved from, back to back from
+	// Buf[0] (Y, then Cb, then Cr, contiguous), instead of a fresh
+	// allocation; the Picture's planes then point into Buf, so a caller
+	// can recycle one buffer across decodes (and recognise it afterwards).
+	// Its old contents do not matter: the decoder writes every sample of
+	// the coded picture before reading it. nil (the default) or a buffer
+	// too small means the planes are allocated. The block metadata is
+	// always allocated. The caller must not touch Buf while Decode runs,
+	// nor reuse it while the Picture is in use.
+	Buf []byte
+}
+
+// buf returns Options.Buf (nil for nil options).
+func (o *Options) buf() []byte {
+	if o == nil {
+		return nil
+	}
+	return o.Buf
 }
 
 // maxPixels returns the effective pixel limit.
@@ -150,7 +175,7 @@ func decodeNALs(nals [][]byte, opts *Options) (*Picture, error) {
 				if err := sps.checkSupported(); err != nil {
 					return nil, err
 				}
-				f, err = newFrame(sps, pps, opts.maxPixels())
+				f, err = newFrame(sps, pps, opts.maxPixels(), opts.buf())
 				if err != nil {
 					return nil, err
 				}
@@ -173,8 +198,22 @@ func decodeNALs(nals [][]byte, opts *Options) (*Picture, error) {
 // newFrame allocates the frame of a picture for the active SPS and PPS: it
 // checks the coded size against maxPixels before allocating anything, rounds
 // the plane sizes up to whole CTBs (so that no block crosses a plane edge),
-// and sizes the block metadata.
-func newFrame(sps *SPS, pps *PPS, maxPixels int64) (*frame, error) {
+// and sizes the block metadata. The planes are carved from buf (Y, Cb, Cr
+// back to back from buf[0]) when its capacity holds them, else allocated.
+//
+// Samples carved from buf hold whatever was there, and that is safe
+// because the decoder never reads a sample it has not written: every CTB
+// of the picture is decoded before the filters run (finish checks it), and
+// the coded size (w x h, whole minimum coding blocks) is tiled by the
+// coding and transform blocks, each of which writes all its samples;
+// intra prediction reads only neighbours that 6.4.1 calls available
+// (inside w x h and earlier in decoding order: written), substituting
+// the others; deblocking filters edges of 4x4 blocks inside w x h only,
+// and SAO reads neighbours inside w x h only (picture edges are not
+// available), so the padding beyond w x h up to whole CTBs is never read
+// and never returned (the Picture is cropped within w x h).
+// TestDecodeDirtyBuf proves it on every conformance fixture.
+func newFrame(sps *SPS, pps *PPS, maxPixels int64, buf []byte) (*frame, error) {
 	if int64(sps.Width)*int64(sps.Height) > maxPixels {
 		return nil, fmt.Errorf("%w: %dx%d over %d pixels", ErrTooLarge, sps.Width, sps.Height, maxPixels)
 	}
@@ -182,14 +221,21 @@ func newFrame(sps *SPS, pps *PPS, maxPixels int64) (*frame, error) {
 	f.ctbW, f.ctbH = sps.PicWidthInCtbs, sps.PicHeightInCtbs
 	stride := f.ctbW * sps.CtbSize
 	rows := f.ctbH * sps.CtbSize
-	f.planes[0] = make([]uint8, stride*rows)
+	ny, nc := stride*rows, 0
 	f.stride[0] = stride
 	if sps.ChromaFormatIdc != 0 {
 		f.cw, f.ch = f.w/sps.SubWidthC, f.h/sps.SubHeightC
 		cs, cr := stride/sps.SubWidthC, rows/sps.SubHeightC
-		f.planes[1] = make([]uint8, cs*cr)
-		f.planes[2] = make([]uint8, cs*cr)
+		nc = cs * cr
 		f.stride[1], f.stride[2] = cs, cs
+	}
+	if cap(buf) < ny+2*nc {
+		buf = make([]uint8, ny+2*nc)
+	}
+	f.planes[0] = buf[:ny:ny]
+	if nc > 0 {
+		f.planes[1] = buf[ny : ny+nc : ny+nc]
+		f.planes[2] = buf[ny+nc : ny+2*nc : ny+2*nc]
 	}
 	f.w4, f.h4 = (f.w+3)/4, (f.h+3)/4
 	n4 := f.w4 * f.h4
@@ -243,8 +289,9 @@ func (f *frame) picture() *Picture {
 }
 
 // cropPlane returns the sub-slice of plane covering the w x h rectangle at
-// (x, y): it starts at the rectangle's first sample and ends after its last.
+// (x, y): it starts at the rectangle's first sample and ends after its
+// last; its capacity runs to the end of plane.
 func cropPlane(plane []uint8, stride, x, y, w, h int) []uint8 {
 	start := y*stride + x
-	return plane[start : start+(h-1)*stride+w : start+(h-1)*stride+w]
+	return plane[start : start+(h-1)*stride+w]
 }

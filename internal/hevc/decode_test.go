@@ -51,7 +51,7 @@ func TestNewFrame(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sps := parsedSPS(t, tt.mod)
-			f, err := newFrame(sps, &PPS{}, DefaultMaxPixels)
+			f, err := newFrame(sps, &PPS{}, DefaultMaxPixels, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,14 +78,14 @@ func TestNewFrame(t *testing.T) {
 func TestNewFrameTooLarge(t *testing.T) {
 	// 65536x65536 would need 6 GiB: the limit must refuse it first.
 	sps := parsedSPS(t, func(s *spsSpec) { s.width, s.height = 1<<16, 1<<16 })
-	if _, err := newFrame(sps, &PPS{}, DefaultMaxPixels); !errors.Is(err, ErrTooLarge) {
+	if _, err := newFrame(sps, &PPS{}, DefaultMaxPixels, nil); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
 	small := parsedSPS(t, nil)
-	if _, err := newFrame(small, &PPS{}, 64*48-1); !errors.Is(err, ErrTooLarge) {
+	if _, err := newFrame(small, &PPS{}, 64*48-1, nil); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
-	if _, err := newFrame(small, &PPS{}, 64*48); err != nil {
+	if _, err := newFrame(small, &PPS{}, 64*48, nil); err != nil {
 		t.Fatalf("at the limit: %v", err)
 	}
 }
@@ -99,7 +99,7 @@ func TestPictureCrop(t *testing.T) {
 			w.u(1, 0).u(1, 0).u(1, 0).u(1, 0).u(1, 0).u(1, 0).u(1, 0)
 		}
 	})
-	f, err := newFrame(sps, &PPS{}, DefaultMaxPixels)
+	f, err := newFrame(sps, &PPS{}, DefaultMaxPixels, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func synFrame(t testing.TB, p *synPic) *frame {
 		t.Fatal(err)
 	}
 	pps := &PPS{InitQp: 26, EntropyCodingSync: p.wpp}
-	f, err := newFrame(sps, pps, 1<<24)
+	f, err := newFrame(sps, pps, 1<<24, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
