@@ -42,7 +42,9 @@ import (
 //
 // Cost: the decoder's planes, 1.5 bytes a pixel (18 MB for 12 MP), plus
 // its metadata while decoding (22 MB allocated in all for a 12 MP single
-// image, 41 MB for a 12 MP grid), and for NRGBA output 4 bytes a pixel more
+// image or grid; a grid's tile planes come from a pool), of which
+// [DecodeNativeBuf] with a recycled buffer saves the planes (3.3-3.6 MB
+// left), and for NRGBA output 4 bytes a pixel more
 // (about 55 ms for 12 MP on 2 cores). A single image decodes on
 // min(GOMAXPROCS, 4) goroutines (WPP rows and filters); a grid decodes
 // its tiles one per goroutine, serially each, on up to min(GOMAXPROCS, 4)
@@ -53,6 +55,26 @@ import (
 // while waiting for a slot and between tiles; one picture's decode cannot
 // be interrupted. Safe for concurrent use.
 func DecodeNative(ctx context.Context, b []byte) (img image.Image, orientation int, err error) {
+	return DecodeNativeBuf(ctx, b, nil)
+}
+
+// DecodeNativeBuf is [DecodeNative] decoding into buf when its capacity
+// holds the image's planes, so that a caller can recycle one buffer across
+// decodes instead of allocating 1.5 bytes a pixel each time. buf's old
+// contents do not matter; nil (DecodeNative) or a buffer too small means
+// fresh memory. For a single image the decoder's planes (padded to whole
+// CTBs, about 1.5 bytes a coded pixel) are carved from buf, for a grid the
+// output planes (1.5 bytes a pixel of the grid's output size); in both
+// cases Y, Cb and Cr lie back to back from buf[0]. When the result is an
+// *image.YCbCr or *image.Gray whose top-left corner is buf[0] (no clean
+// aperture or conformance-window offset at the top left), its Y, Cb and Cr
+// slices cover those planes exactly, the first with buf's capacity, so
+// that the contiguous backing can be recovered from the image alone (as
+// internal/jpegdec's Backing does). The image then aliases buf: the
+// caller must not reuse buf while the image is in use, nor touch it during
+// the call. An *image.NRGBA result never aliases buf. Otherwise as
+// DecodeNative; safe for concurrent use with distinct bufs.
+func DecodeNativeBuf(ctx context.Context, b, buf []byte) (img image.Image, orientation int, err error) {
 	info, err := Parse(b)
 	if err != nil {
 		return nil, 0, err
@@ -80,7 +102,7 @@ func DecodeNative(ctx context.Context, b []byte) (img image.Image, orientation i
 	if err := ctx.Err(); err != nil {
 		return nil, 0, fmt.Errorf("heif: %w", context.Cause(ctx))
 	}
-	img, err = l.decode(ctx)
+	img, err = l.decode(ctx, buf)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -90,17 +112,18 @@ func DecodeNative(ctx context.Context, b []byte) (img image.Image, orientation i
 // maxWorkers bounds the goroutines of one DecodeNative.
 func maxWorkers() int { return min(runtime.GOMAXPROCS(0), 4) }
 
-// decode decodes the layout's items and crops the result.
-func (l *nativeLayout) decode(ctx context.Context) (image.Image, error) {
+// decode decodes the layout's items, into buf when it is large enough
+// (see DecodeNativeBuf), and crops the result.
+func (l *nativeLayout) decode(ctx context.Context, buf []byte) (image.Image, error) {
 	var (
 		p   *planes
 		c   colour
 		err error
 	)
 	if l.grid {
-		p, c, err = l.decodeTiles(ctx)
+		p, c, err = l.decodeTiles(ctx, buf)
 	} else {
-		p, c, err = l.decodeSingle()
+		p, c, err = l.decodeSingle(buf)
 	}
 	if err != nil {
 		return nil, err
@@ -108,9 +131,10 @@ func (l *nativeLayout) decode(ctx context.Context) (image.Image, error) {
 	return p.image(c, l.cropX, l.cropY, l.cropW, l.cropH, maxWorkers())
 }
 
-// decodeItem runs the HEVC decoder on one item, recovering panics, and
-// checks the picture against the container.
-func decodeItem(it *hvcItem, workers int) (pic *hevc.Picture, err error) {
+// decodeItem runs the HEVC decoder on one item (its planes carved from buf
+// when it is large enough), recovering panics, and checks the picture
+// against the container.
+func decodeItem(it *hvcItem, workers int, buf []byte) (pic *hevc.Picture, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			pic, err = nil, corrupt("hevc decoder panic: %v", r)
@@ -120,7 +144,7 @@ func decodeItem(it *hvcItem, workers int) (pic *hevc.Picture, err error) {
 	// grid (at most 64); more means the stream does not match the
 	// container.
 	coded := int64(it.w+63) * int64(it.h+63)
-	pic, err = hevc.Decode(it.params, it.data, it.lengthSize, &hevc.Options{MaxPixels: coded, Workers: workers})
+	pic, err = hevc.Decode(it.params, it.data, it.lengthSize, &hevc.Options{MaxPixels: coded, Workers: workers, Buf: buf})
 	if err != nil {
 		return nil, hevcError(err)
 	}
@@ -156,9 +180,17 @@ func colourOf(it *hvcItem, pic *hevc.Picture) (colour, error) {
 	return c, nil
 }
 
-func (l *nativeLayout) decodeSingle() (*planes, colour, error) {
+// decodeSingle decodes a single-item image, its planes carved from buf
+// when it is large enough, else from a new buffer of the same layout (so
+// that the image's backing can be recycled either way). The new buffer has
+// room for planes padded to whole CTBs of up to 64, from the ispe size
+// (within MaxPixels, else the decoder allocates what the SPS needs).
+func (l *nativeLayout) decodeSingle(buf []byte) (*planes, colour, error) {
 	it := &l.items[0]
-	pic, err := decodeItem(it, maxWorkers())
+	if n := ((it.w + 63) &^ 63) * ((it.h + 63) &^ 63) * 3 / 2; cap(buf) < n && int64(it.w)*int64(it.h) <= MaxPixels {
+		buf = make([]byte, n)
+	}
+	pic, err := decodeItem(it, maxWorkers(), buf)
 	if err != nil {
 		return nil, colour{}, err
 	}
@@ -166,23 +198,64 @@ func (l *nativeLayout) decodeSingle() (*planes, colour, error) {
 	if err != nil {
 		return nil, colour{}, err
 	}
-	return &planes{
+	p := &planes{
 		w: pic.Width, h: pic.Height, y: pic.Y, cb: pic.Cb, cr: pic.Cr,
 		yStride: pic.YStride, cStride: pic.CStride, chroma: pic.ChromaFormat,
-	}, c, nil
+	}
+	p.spanBuf(buf)
+	return p, c, nil
+}
+
+// spanBuf widens p's planes, when they are the padded planes the decoder
+// carved from buf back to back from buf[0] (hevc.Picture's layout: each
+// plane's capacity runs to the end of its padded plane), to cover those
+// planes whole, Y with buf's capacity: image then gives images whose
+// backing internal/jpegdec's Backing recovers. Anything else (no buf,
+// planes not carved from it, a conformance window cropping the top left)
+// is left as it is.
+func (p *planes) spanBuf(buf []byte) {
+	if len(p.y) == 0 || cap(buf) == 0 {
+		return
+	}
+	buf = buf[:cap(buf)]
+	if &p.y[0] != &buf[0] {
+		return
+	}
+	ny := cap(p.y)
+	if p.chroma == 0 {
+		p.y = buf[:ny]
+		return
+	}
+	nc := cap(p.cb)
+	if len(p.cb) == 0 || len(p.cr) == 0 || cap(p.cr) != nc || ny+2*nc > len(buf) ||
+		&p.cb[0] != &buf[ny] || &p.cr[0] != &buf[ny+nc] {
+		return
+	}
+	p.y, p.cb, p.cr = buf[:ny], buf[ny:ny+nc:ny+nc], buf[ny+nc:ny+2*nc:ny+2*nc]
 }
 
 // decodeTiles decodes a grid's tiles on up to maxWorkers goroutines (one
 // decoder slot each: the caller holds one, more are taken only if free)
-// into one set of planes of the grid's size.
-func (l *nativeLayout) decodeTiles(ctx context.Context) (*planes, colour, error) {
+// into one set of planes of the grid's size, carved from buf (Y, Cb, Cr
+// back to back from buf[0], Y with buf's capacity) when it is large
+// enough: the tiles write every sample of the output, so buf's old
+// contents do not matter. Tiles are decoded into frame buffers recycled
+// through tileBufs.
+func (l *nativeLayout) decodeTiles(ctx context.Context, buf []byte) (*planes, colour, error) {
 	chroma := l.items[0].chroma
 	p := &planes{w: l.outW, h: l.outH, chroma: chroma, yStride: l.outW}
-	p.y = make([]byte, l.outW*l.outH)
+	ny, nc := l.outW*l.outH, 0
 	if chroma != 0 {
 		p.cStride = (l.outW + 1) / 2
-		n := p.cStride * ((l.outH + 1) / 2)
-		p.cb, p.cr = make([]byte, n), make([]byte, n)
+		nc = p.cStride * ((l.outH + 1) / 2)
+	}
+	if cap(buf) < ny+2*nc {
+		buf = make([]byte, ny+2*nc)
+	}
+	buf = buf[:cap(buf)]
+	p.y = buf[:ny]
+	if chroma != 0 {
+		p.cb, p.cr = buf[ny:ny+nc:ny+nc], buf[ny+nc:ny+2*nc:ny+2*nc]
 	}
 	var (
 		mu      sync.Mutex
@@ -216,7 +289,12 @@ func (l *nativeLayout) decodeTiles(ctx context.Context) (*planes, colour, error)
 		return nil
 	}
 	err := runTiles(ctx, len(l.items), maxWorkers(), func(i int) error {
-		return l.decodeTile(i, p, agree)
+		tb := l.getTileBuf()
+		err := l.decodeTile(i, p, agree, tb)
+		if tb != nil {
+			tileBufs.Put(&tb)
+		}
+		return err
 	}, func(r any) error {
 		return corrupt("tile decode panic: %v", r)
 	})
@@ -229,12 +307,36 @@ func (l *nativeLayout) decodeTiles(ctx context.Context) (*planes, colour, error)
 	return p, col, nil
 }
 
-// decodeTile decodes tile i and copies the part inside the grid's output
-// into p. Tiles write disjoint samples (tile sizes are even, so chroma
-// too), so tiles may be copied concurrently.
-func (l *nativeLayout) decodeTile(i int, p *planes, agree func(colour, *hevc.Picture) error) error {
+// tileBufs pools the frame buffers grid tiles are decoded into (*[]byte):
+// a tile's picture is copied out before its buffer goes back, and tiles
+// are mostly of one size (512x512 on iPhones), so decoding a grid
+// allocates no tile planes once the pool is warm.
+var tileBufs sync.Pool
+
+// getTileBuf returns a buffer with room for a tile's planes padded to
+// whole CTBs of up to 64 (so the decoder never allocates them), from
+// tileBufs when one there is large enough; nil when the tiles' ispe size
+// is out of proportion with the grid (the decoder then allocates what the
+// coded size needs, after checking it).
+func (l *nativeLayout) getTileBuf() []byte {
+	pw, ph := int64(l.tileW+63)&^63, int64(l.tileH+63)&^63
+	if pw*ph > 2*int64(l.outW+64)*int64(l.outH+64) {
+		return nil
+	}
+	n := int(pw * ph * 3 / 2)
+	if b, ok := tileBufs.Get().(*[]byte); ok && cap(*b) >= n {
+		return *b
+	}
+	return make([]byte, n)
+}
+
+// decodeTile decodes tile i, its frame carved from tb when it is large
+// enough, and copies the part inside the grid's output into p. Tiles write
+// disjoint samples (tile sizes are even, so chroma too), so tiles may be
+// copied concurrently. tb is free for the next tile once it returns.
+func (l *nativeLayout) decodeTile(i int, p *planes, agree func(colour, *hevc.Picture) error, tb []byte) error {
 	it := &l.items[i]
-	pic, err := decodeItem(it, 1)
+	pic, err := decodeItem(it, 1, tb)
 	if err != nil {
 		return fmt.Errorf("tile %d: %w", i, err)
 	}

@@ -326,7 +326,7 @@ func TestDecodeNativeYCbCrShares(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, c, err := l.decodeSingle()
+			p, c, err := l.decodeSingle(nil)
 			if err != nil {
 				t.Fatal(err)
 			}
