@@ -210,8 +210,9 @@ func validate(ctx context.Context, f Format, data []byte) error {
 	return nil
 }
 
-// planes pools the backing buffers of decoded JPEG planes (*[]byte), so
-// repeated calls reuse them instead of allocating 1.5–3 bytes a pixel.
+// planes pools the backing buffers of decoded JPEG and HEIC planes
+// (*[]byte), so repeated calls reuse them instead of allocating 1.5–3
+// bytes a pixel.
 var planes sync.Pool
 
 func getPlanes() []byte {
@@ -223,7 +224,13 @@ func getPlanes() []byte {
 
 // putPlanes returns img's planes to the pool; img must not be used after.
 func putPlanes(img image.Image) {
-	if b := jpegdec.Backing(img); cap(b) > 0 {
+	putBuf(jpegdec.Backing(img))
+}
+
+// putBuf returns a plane buffer to the pool (nothing for an empty one); b
+// must not be used after.
+func putBuf(b []byte) {
+	if cap(b) > 0 {
 		planes.Put(&b)
 	}
 }

@@ -61,11 +61,21 @@ func decodeHEIC(ctx context.Context, data []byte, hdr header, ro *resolved, held
 	return img, 1, err
 }
 
-// decodeHEICNative is heif.DecodeNative behind the panic guard.
+// decodeHEICNative is heif.DecodeNative behind the panic guard, decoding
+// into a pooled plane buffer (getPlanes): a YCbCr or Gray result is carved
+// from it and goes back to the pool through putPlanes once the pipeline is
+// done with it; after a failure or an NRGBA result (which does not alias
+// the buffer) the buffer goes back at once.
 func decodeHEICNative(ctx context.Context, data []byte) (img image.Image, orientation int, err error) {
 	if heicNativeOff.Load() {
 		return nil, 0, errors.New("native HEIC decoding switched off")
 	}
+	buf := getPlanes()
+	defer func() {
+		if _, nrgba := img.(*image.NRGBA); err != nil || nrgba {
+			putBuf(buf)
+		}
+	}()
 	defer recoverInto(&err)
-	return heif.DecodeNative(ctx, data)
+	return heif.DecodeNativeBuf(ctx, data, buf)
 }
