@@ -142,8 +142,10 @@ func decodeItem(it *hvcItem, workers int, buf []byte) (pic *hevc.Picture, err er
 	}()
 	// The coded size is the ispe size rounded up to the coding block
 	// grid (at most 64); more means the stream does not match the
-	// container.
-	coded := int64(it.w+63) * int64(it.h+63)
+	// container. Never above MaxPixels either: for a very narrow ispe
+	// the rounding alone could otherwise admit a frame many times the
+	// picture's own size.
+	coded := min(int64(it.w+63)*int64(it.h+63), MaxPixels)
 	pic, err = hevc.Decode(it.params, it.data, it.lengthSize, &hevc.Options{MaxPixels: coded, Workers: workers, Buf: buf})
 	if err != nil {
 		return nil, hevcError(err)
@@ -184,11 +186,12 @@ func colourOf(it *hvcItem, pic *hevc.Picture) (colour, error) {
 // when it is large enough, else from a new buffer of the same layout (so
 // that the image's backing can be recycled either way). The new buffer has
 // room for planes padded to whole CTBs of up to 64, from the ispe size
-// (within MaxPixels, else the decoder allocates what the SPS needs).
+// (when those padded planes are within MaxPixels, else the decoder
+// allocates what the SPS needs).
 func (l *nativeLayout) decodeSingle(buf []byte) (*planes, colour, error) {
 	it := &l.items[0]
-	if n := ((it.w + 63) &^ 63) * ((it.h + 63) &^ 63) * 3 / 2; cap(buf) < n && int64(it.w)*int64(it.h) <= MaxPixels {
-		buf = make([]byte, n)
+	if pw, ph := int64(it.w+63)&^63, int64(it.h+63)&^63; int64(cap(buf)) < pw*ph*3/2 && pw*ph <= MaxPixels {
+		buf = make([]byte, pw*ph*3/2)
 	}
 	pic, err := decodeItem(it, maxWorkers(), buf)
 	if err != nil {
@@ -316,11 +319,11 @@ var tileBufs sync.Pool
 // getTileBuf returns a buffer with room for a tile's planes padded to
 // whole CTBs of up to 64 (so the decoder never allocates them), from
 // tileBufs when one there is large enough; nil when the tiles' ispe size
-// is out of proportion with the grid (the decoder then allocates what the
-// coded size needs, after checking it).
+// is out of proportion with the grid or padded over MaxPixels (the decoder
+// then allocates what the coded size needs, after checking it).
 func (l *nativeLayout) getTileBuf() []byte {
 	pw, ph := int64(l.tileW+63)&^63, int64(l.tileH+63)&^63
-	if pw*ph > 2*int64(l.outW+64)*int64(l.outH+64) {
+	if pw*ph > 2*int64(l.outW+64)*int64(l.outH+64) || pw*ph > MaxPixels {
 		return nil
 	}
 	n := int(pw * ph * 3 / 2)

@@ -3,9 +3,11 @@ package heif
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"image"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/mediaprep/mediaprep/internal/jpegdec"
@@ -129,4 +131,32 @@ func inBuf(s, buf []byte) bool {
 		}
 	}
 	return false
+}
+
+// TestDecodeNativeSkinnyAlloc checks that the planes allocated before any
+// coded data is read stay within MaxPixels samples: a 2-pixel-wide image
+// padded to 64-sample CTBs would need 32 times its pixels.
+func TestDecodeNativeSkinnyAlloc(t *testing.T) {
+	t.Run("single", func(t *testing.T) {
+		b := bytes.Clone(nativeFixture(t, "native/vui-none.heic"))
+		i := bytes.Index(b, []byte("ispe"))
+		binary.BigEndian.PutUint32(b[i+8:], 2)      // width
+		binary.BigEndian.PutUint32(b[i+12:], 1<<24) // height
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, _, err := DecodeNative(context.Background(), b)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("decoding a 96x64 stream as 2x16M: %v, want ErrCorrupt", err)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 1.5*MaxPixels {
+			t.Fatalf("allocated %d bytes for a file of %d", n, len(b))
+		}
+	})
+	t.Run("tile", func(t *testing.T) {
+		l := &nativeLayout{grid: true, tileW: 2, tileH: 1 << 24, outW: 2, outH: 1 << 24}
+		if n := len(l.getTileBuf()); n > 1.5*MaxPixels {
+			t.Fatalf("tile buffer of %d bytes", n)
+		}
+	})
 }
