@@ -91,7 +91,8 @@ func (f *frame) lfSlice(ctb int) (sh *sliceHeader, id int, ok bool) {
 }
 
 // lfRows calls fn(row) for row = 0..n-1 on up to workers goroutines
-// (serially when workers <= 1). It returns when every call has returned.
+// (serially when workers <= 1). It returns when every call has returned;
+// a panic in fn is re-raised in the caller's goroutine.
 func lfRows(workers, n int, fn func(row int)) {
 	if workers > n {
 		workers = n
@@ -104,8 +105,22 @@ func lfRows(workers, n int, fn func(row int)) {
 	}
 	var next atomic.Int32
 	var wg sync.WaitGroup
+	// A panic on a worker would end the process (Decode's recover sees
+	// only its own goroutine): the first one is re-raised here instead,
+	// once every worker has returned.
+	var mu sync.Mutex
+	var panicked any
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					mu.Lock()
+					if panicked == nil {
+						panicked = p
+					}
+					mu.Unlock()
+				}
+			}()
 			for {
 				r := int(next.Add(1)) - 1
 				if r >= n {
@@ -116,6 +131,9 @@ func lfRows(workers, n int, fn func(row int)) {
 		})
 	}
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 // deblock applies the deblocking filter (8.7.2) to the whole picture in

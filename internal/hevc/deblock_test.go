@@ -756,3 +756,25 @@ func TestDeblockNoFilterAndDisabled(t *testing.T) {
 		t.Errorf("deblocking-disabled slice was modified")
 	}
 }
+
+// TestLfRowsPanic: a panic in a filter row on a worker goroutine reaches
+// lfRows's caller (so that Decode's guard turns it into ErrCorrupt) after
+// every worker has stopped, instead of crashing the process.
+func TestLfRowsPanic(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		t.Run(fmt.Sprint("workers=", workers), func(t *testing.T) {
+			var p any
+			func() {
+				defer func() { p = recover() }()
+				lfRows(workers, 16, func(row int) {
+					if row == 5 {
+						panic("row 5")
+					}
+				})
+			}()
+			if p == nil {
+				t.Fatal("panic not propagated")
+			}
+		})
+	}
+}

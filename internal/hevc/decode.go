@@ -2,6 +2,7 @@ package hevc
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 )
 
@@ -221,6 +222,11 @@ func newFrame(sps *SPS, pps *PPS, maxPixels int64, buf []byte) (*frame, error) {
 	f.ctbW, f.ctbH = sps.PicWidthInCtbs, sps.PicHeightInCtbs
 	stride := f.ctbW * sps.CtbSize
 	rows := f.ctbH * sps.CtbSize
+	// The padded planes (at most 1.5 bytes a padded luma sample) must fit
+	// in an int, which is 32 bits on 386 and arm.
+	if int64(stride)*int64(rows)*3/2 > math.MaxInt {
+		return nil, fmt.Errorf("%w: %dx%d padded planes", ErrTooLarge, stride, rows)
+	}
 	ny, nc := stride*rows, 0
 	f.stride[0] = stride
 	if sps.ChromaFormatIdc != 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -87,6 +88,20 @@ func TestNewFrameTooLarge(t *testing.T) {
 	}
 	if _, err := newFrame(small, &PPS{}, 64*48, nil); err != nil {
 		t.Fatalf("at the limit: %v", err)
+	}
+}
+
+// TestNewFrameTooLarge32: with a pixel limit above the planes' 6 GiB, a
+// 65536x65536 picture must still be refused where int is 32 bits (its
+// padded plane sizes overflow int there); elsewhere the test would
+// allocate the planes, so it only runs on 32-bit platforms.
+func TestNewFrameTooLarge32(t *testing.T) {
+	if strconv.IntSize != 32 {
+		t.Skip("int is 64 bits")
+	}
+	sps := parsedSPS(t, func(s *spsSpec) { s.width, s.height = 1<<16, 1<<16 })
+	if _, err := newFrame(sps, &PPS{}, 1<<40, nil); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
 }
 

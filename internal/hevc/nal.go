@@ -95,14 +95,15 @@ func splitLengthPrefixed(data []byte, lengthSize int) ([][]byte, error) {
 		if len(data) < lengthSize {
 			return nil, corruptf("truncated NAL unit length")
 		}
-		n := 0
+		var u uint64 // not int: 4 length bytes overflow a 32-bit int
 		for _, b := range data[:lengthSize] {
-			n = n<<8 | int(b)
+			u = u<<8 | uint64(b)
 		}
 		data = data[lengthSize:]
-		if n > len(data) {
-			return nil, corruptf("NAL unit length %d beyond the %d bytes left", n, len(data))
+		if u > uint64(len(data)) {
+			return nil, corruptf("NAL unit length %d beyond the %d bytes left", u, len(data))
 		}
+		n := int(u)
 		if n > 0 {
 			nals = append(nals, data[:n])
 		}

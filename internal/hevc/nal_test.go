@@ -86,6 +86,8 @@ func TestSplitLengthPrefixed(t *testing.T) {
 		{"zero length skipped", []byte{0, 0, 0, 2, 0x40, 1}, 2, [][]byte{{0x40, 1}}, false},
 		{"empty", nil, 4, nil, false},
 		{"length beyond data", []byte{0, 0, 0, 9, 0x40, 1}, 4, nil, true},
+		// A length of 2^31 or more is a negative int on 32-bit platforms.
+		{"length 2^32-1", []byte{0xff, 0xff, 0xff, 0xff, 0x40, 1}, 4, nil, true},
 		{"truncated length", []byte{0, 0, 0}, 4, nil, true},
 		{"bad length size", []byte{0, 2, 0x40, 1}, 3, nil, true},
 		{"length size 0", []byte{0, 2, 0x40, 1}, 0, nil, true},

@@ -199,7 +199,12 @@ func parseSPS(rbsp []byte) (*SPS, error) {
 	var confWin [4]int
 	if r.flag() { // conformance_window_flag
 		for i := range confWin {
-			confWin[i] = int(r.ue())
+			// Checked before the conversion: int is 32 bits on 386/arm.
+			v := r.ue()
+			if v > maxPicSide {
+				return nil, corruptf("conformance window offset %d", v)
+			}
+			confWin[i] = int(v)
 		}
 	}
 	s.BitDepthY = r.ueIn("bit_depth_luma_minus8", 0, 8) + 8

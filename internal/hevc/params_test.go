@@ -222,6 +222,8 @@ func TestParseSPSErrors(t *testing.T) {
 		{"multilayer extension", func(s *spsSpec) { s.ext = &[5]uint64{0, 1, 0, 0, 0} }, ErrUnsupported},
 		{"scc extension", func(s *spsSpec) { s.ext = &[5]uint64{0, 0, 0, 1, 0} }, ErrUnsupported},
 		{"conformance window too big", func(s *spsSpec) { s.confWin = &[4]uint64{32, 32, 0, 0} }, ErrCorrupt},
+		// 2^32-2 is a negative int on 32-bit platforms.
+		{"conformance window offset 2^32-2", func(s *spsSpec) { s.confWin = &[4]uint64{1<<32 - 2, 0, 0, 0} }, ErrCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

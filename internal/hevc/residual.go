@@ -517,8 +517,9 @@ func (c *cabac) greater1Run(num int, ctx *[4]uint8, lvl *[16]int32) (greater1Ctx
 // extensions) with Rice parameter rice (0..4): a TR prefix of up to 4 ones
 // with cMax 4<<rice, then an EG(rice+1) suffix; together a unary prefix of
 // p ones, a zero, and then rice bits (p <= 3) or p-3+rice bits (p >= 4).
-// ok is false when the prefix exceeds 32 ones, which no 16-bit
-// coefficient needs.
+// ok is false when the prefix exceeds 18 ones: the value would be above
+// 2^16, which no 16-bit coefficient needs (the caller refuses levels above
+// 32768 anyway), and with 30 or more ones would overflow a 32-bit int.
 //
 // Fast path: the next 16 bypass bins are peeked with one division; when
 // the whole codeword lies within them it is consumed at once (no branch
@@ -543,7 +544,7 @@ func (c *cabac) absLevelRemaining(rice uint) (v int, ok bool) {
 	prefix := 0
 	for c.decodeBypass() == 1 {
 		prefix++
-		if prefix > 32 {
+		if prefix > 18 {
 			return 0, false
 		}
 	}

@@ -420,3 +420,31 @@ func fuzzParams(b byte) tbParams {
 		signHiding:           b&0x80 != 0,
 	}
 }
+
+// TestAbsLevelRemainingHuge: a coeff_abs_level_remaining codeword whose
+// value exceeds any coefficient (30 prefix ones, Rice parameter 4: above
+// 2^31) is refused, or decoded to its true value; never wrapped around to
+// a small or negative one (int is 32 bits on 386 and arm).
+func TestAbsLevelRemainingHuge(t *testing.T) {
+	for _, prefix := range []int{18, 19, 24, 30, 32} {
+		t.Run(fmt.Sprint("prefix=", prefix), func(t *testing.T) {
+			const rice = 4
+			e := newTestCabacEncoder()
+			for range prefix {
+				e.encodeBypass(1)
+			}
+			e.encodeBypass(0)
+			for range prefix - 3 + rice {
+				e.encodeBypass(1)
+			}
+			var c cabac
+			if err := c.init(e.finish()); err != nil {
+				t.Fatal(err)
+			}
+			v, ok := c.absLevelRemaining(rice)
+			if ok && int64(v) < (int64(1)<<(prefix-3)+2)<<rice {
+				t.Fatalf("v = %d, want at least (2^%d+2)<<%d or a refusal", v, prefix-3, rice)
+			}
+		})
+	}
+}
