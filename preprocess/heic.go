@@ -10,10 +10,12 @@ import (
 )
 
 // heicNativeBytesPerPixel is the peak memory of heif.DecodeNative per
-// stored pixel: the decoder's planes (1.5 bytes), the deblocked copy SAO
-// reads (1.5), its block metadata (0.25) and, for a grid, the assembled
-// output planes (1.5) beside the tiles in flight.
-const heicNativeBytesPerPixel = 5
+// stored pixel: the decoder's planes (1.5 bytes; SAO works in place) and
+// block metadata (0.25), plus either the *image.NRGBA a colour other than
+// JFIF's YCbCr is converted to (4), alive beside the planes until the
+// conversion ends, or, for a grid, the assembled output planes (1.5) beside
+// the tiles in flight.
+const heicNativeBytesPerPixel = 6
 
 var (
 	// heicFallbacks counts the HEIC files the native decoder left to the
