@@ -91,29 +91,40 @@ func benchDecode(b *testing.B, name string) {
 	jpegSec := time.Since(t0).Seconds() / 2
 	runtime.GC()
 
+	b.SetBytes(int64(len(data)))
+	sec := timeDecodesUnderLoad(b, name, func() {
+		if _, err := Decode(context.Background(), data); err != nil {
+			b.Fatal(err)
+		}
+	})
+	b.ReportMetric(sec/jpegSec, "x-image/jpeg")
+}
+
+// timeDecodesUnderLoad is timeDecodes with allocLoad running beside the
+// decodes: it also reports the longest GC pause seen during a decode
+// (max-gc-pause-ms) and, when vips is installed, the ratio to libvips on
+// the corpus file name (x-libvips). cpu-ms/decode then includes the
+// load's CPU (a few ms a second).
+func timeDecodesUnderLoad(b *testing.B, name string, decode func()) float64 {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go allocLoad(stop, &wg)
-	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
 	worst := 0.0
-	// cpu-ms/decode includes the background load's CPU (a few ms a second).
 	sec := timeDecodes(b, func() {
 		before := gcPauses()
-		if _, err := Decode(context.Background(), data); err != nil {
-			b.Fatal(err)
-		}
+		decode()
 		worst = max(worst, maxPause(before, gcPauses()))
 	})
 	close(stop)
 	wg.Wait()
 	b.ReportMetric(worst*1000, "max-gc-pause-ms")
-	b.ReportMetric(sec/jpegSec, "x-image/jpeg")
 	if vips := vipsSeconds(b, name); vips > 0 {
 		b.ReportMetric(sec/vips, "x-libvips")
 	}
+	return sec
 }
 
 // timeDecodes runs decode in a b.Loop, stops the timer and reports the

@@ -6,7 +6,6 @@ import (
 	"image/draw"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -43,29 +42,14 @@ func benchNative(b *testing.B, name string) {
 		}
 	}
 	runtime.GC()
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go allocLoad(stop, &wg)
 	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	worst := 0.0
-	sec := timeDecodes(b, func() {
-		before := gcPauses()
+	sec := timeDecodesUnderLoad(b, name, func() {
 		if _, _, err := DecodeNative(context.Background(), data); err != nil {
 			b.Fatal(err)
 		}
-		worst = max(worst, maxPause(before, gcPauses()))
 	})
-	close(stop)
-	wg.Wait()
-	b.ReportMetric(worst*1000, "max-gc-pause-ms")
 	b.ReportMetric(decodeSec*1000, "Decode-ms")
 	b.ReportMetric(sec/decodeSec, "x-Decode")
-	if vips := vipsSeconds(b, name); vips > 0 {
-		b.ReportMetric(sec/vips, "x-libvips")
-	}
 }
 
 // BenchmarkToNRGBA converts 12 MP (4032x3024) 4:2:0 planes to NRGBA, the
